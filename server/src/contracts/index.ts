@@ -187,3 +187,14 @@ export const ROAD_CLASSES = [
   'footway',
 ] as const;
 export type RoadClass = (typeof ROAD_CLASSES)[number];
+
+/** GET /api/config: what the web app needs before it draws. */
+export type ConfigResponse = {
+  /** An online MapLibre style URL when BASEMAP_STYLE_URL is set; null means the offline basemap. */
+  basemapStyleUrl: string | null;
+  /** [minLng, minLat, maxLng, maxLat] of the demo district (or of all regions). */
+  bounds: [number, number, number, number] | null;
+  /** The district (top-level) region's id, the default for the coverage panel. */
+  defaultRegionId: number | null;
+  speeds_m_per_min: Record<TravelMode, number>;
+};

@@ -1,0 +1,94 @@
+/**
+ * Every PostGIS function the app uses, each wrapped in a small typed helper (Kysely's "reusable
+ * helpers" recipe). `${}` inside `sql` is always a bound parameter, never string-built SQL.
+ *
+ * Geometry is stored as `geometry(…, 4326)`. Anything measured in metres casts to `geography`,
+ * so distances and areas are geodesic (on the WGS84 spheroid), never in degrees.
+ */
+import { type Expression, type RawBuilder, sql } from 'kysely';
+import type { Geometry } from 'geojson';
+import type { Geom } from './schema';
+
+type G = Expression<Geom> | RawBuilder<Geom>;
+
+/** `ST_SetSRID(ST_MakePoint(lng, lat), 4326)` */
+export const point = (lng: number, lat: number) =>
+  sql<Geom>`ST_SetSRID(ST_MakePoint(${lng}::float8, ${lat}::float8), 4326)`;
+
+/** `ST_MakeEnvelope(minLng, minLat, maxLng, maxLat, 4326)` */
+export const envelope = (bbox: readonly [number, number, number, number]) =>
+  sql<Geom>`ST_MakeEnvelope(${bbox[0]}::float8, ${bbox[1]}::float8, ${bbox[2]}::float8, ${bbox[3]}::float8, 4326)`;
+
+/** `ST_SetSRID(ST_GeomFromGeoJSON(json), 4326)`: GeoJSON in, always WGS84 (RFC 7946). */
+export const fromGeoJson = (geometry: Geometry | string) =>
+  sql<Geom>`ST_SetSRID(ST_GeomFromGeoJSON(${typeof geometry === 'string' ? geometry : JSON.stringify(geometry)}::text), 4326)`;
+
+/** `ST_Multi(g)`: polygons are stored as MultiPolygon so one column type fits all. */
+export const multi = (g: G) => sql<Geom>`ST_Multi(${g})`;
+
+/** `ST_AsGeoJSON(g, 7)::json`: arrives in JS as an object, `[lng, lat]`, 7 decimals (~1 cm). */
+export const asGeoJson = <T extends Geometry = Geometry>(g: G) => sql<T>`ST_AsGeoJSON(${g}, 7)::json`;
+
+/** `ST_Intersects(a, b)`: index-assisted when one side is an indexed column. */
+export const intersects = (a: G, b: G) => sql<boolean>`ST_Intersects(${a}, ${b})`;
+
+/** `ST_Covers(a, b)`: true when no point of b lies outside a (boundary points count as inside). */
+export const covers = (a: G, b: G) => sql<boolean>`ST_Covers(${a}, ${b})`;
+
+/** `ST_Distance(a::geography, b::geography)`: metres on the spheroid. */
+export const metersBetween = (a: G, b: G) =>
+  sql<number>`ST_Distance(${a}::geography, ${b}::geography)`;
+
+/**
+ * `a::geography <-> b::geography`: KNN ordering that uses the `(geom::geography)` GiST index.
+ * It ranks on a *sphere*, so re-rank a shortlist by `metersBetween` (spheroid) before returning.
+ */
+export const sphereKnn = (a: G, b: G) => sql<number>`${a}::geography <-> ${b}::geography`;
+
+/** `ST_DWithin(a::geography, b::geography, m)`: within m metres, index-assisted. */
+export const withinMeters = (a: G, b: G, meters: number) =>
+  sql<boolean>`ST_DWithin(${a}::geography, ${b}::geography, ${meters}::float8)`;
+
+/** `ST_Area(g::geography)`: square metres on the spheroid. */
+export const areaM2 = (g: G) => sql<number>`ST_Area(${g}::geography)`;
+
+/**
+ * `ST_Buffer(g::geography, m, 'quad_segs=32')::geometry`: a geodesic circle. PostGIS buffers
+ * geography in a local projection chosen for the input, so the radius is true metres; 32 segments
+ * a quarter keep the polygon's area within 0.05 % of the true circle.
+ */
+export const geodesicBuffer = (g: G, meters: number) =>
+  sql<Geom>`ST_Buffer(${g}::geography, ${meters}::float8, 'quad_segs=32')::geometry`;
+
+/** `ST_Union(g)` aggregate. */
+export const unionAgg = (g: G) => sql<Geom>`ST_Union(${g})`;
+
+/** `ST_Intersection(a, b)` */
+export const intersection = (a: G, b: G) => sql<Geom>`ST_Intersection(${a}, ${b})`;
+
+/** `ST_Difference(a, b)`; `b` may be NULL (nothing to subtract), then the result is `a`. */
+export const difference = (a: G, b: G) => sql<Geom>`COALESCE(ST_Difference(${a}, ${b}), ${a})`;
+
+/** `ST_CollectionExtract(g, 3)`: keep polygons only (intersections can yield lines and points). */
+export const polygonsOnly = (g: G) => sql<Geom>`ST_CollectionExtract(${g}, 3)`;
+
+/** `ST_IsValid(g)` */
+export const isValid = (g: G) => sql<boolean>`ST_IsValid(${g})`;
+
+/** `ST_IsValidReason(g)`: e.g. "Self-intersection[106.6 26.6]". */
+export const isValidReason = (g: G) => sql<string>`ST_IsValidReason(${g})`;
+
+/** `ST_GeometryType(g)`: e.g. "ST_Polygon". */
+export const geometryType = (g: G) => sql<string>`ST_GeometryType(${g})`;
+
+/**
+ * `ARRAY[ST_XMin(ST_Extent(g)), …]::float8[]`: an aggregate giving `[minLng, minLat, maxLng, maxLat]`
+ * (Postgres computes the repeated `ST_Extent` once). NULL over no rows.
+ */
+export const extentBounds = (g: G) =>
+  sql<
+    [number, number, number, number] | null
+  >`CASE WHEN count(${g}) = 0 THEN NULL ELSE ARRAY[ST_XMin(ST_Extent(${g})), ST_YMin(ST_Extent(${g})), ST_XMax(ST_Extent(${g})), ST_YMax(ST_Extent(${g}))]::float8[] END`;
+
+/** `postgis_lib_version()` */
+export const postgisVersion = () => sql<string>`postgis_lib_version()`;

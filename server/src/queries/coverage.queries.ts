@@ -1,0 +1,115 @@
+import { type Kysely, sql } from 'kysely';
+import type { Geometry } from 'geojson';
+import type { DB } from '../db/schema';
+import {
+  areaM2,
+  asGeoJson,
+  difference,
+  geodesicBuffer,
+  intersection,
+  intersects,
+  polygonsOnly,
+  unionAgg,
+  withinMeters,
+} from '../db/postgis';
+import type { StationKind } from './stations.queries';
+
+export type DemandKind = 'household' | 'worker';
+
+export type RadiusCoverageRow = {
+  circles: { station_id: string; name: string; kind: StationKind; geometry: Geometry }[] | null;
+  regions:
+    | {
+        id: number;
+        code: string;
+        name: string;
+        level: DB['region']['level'];
+        is_target: boolean;
+        area_m2: number;
+        covered_area_m2: number;
+        population: number;
+        covered_population: number;
+      }[]
+    | null;
+  gaps: { geometry: Geometry; area_m2: number; population: number }[] | null;
+};
+
+/**
+ * Radius coverage of one region in a single round trip: each active station within `radius_m` of
+ * the region gets a geodesic circle; the union of the circles is intersected with the region and
+ * each child region; the gaps are the region minus that union, one row per disjoint polygon.
+ *
+ * Population is the sum of demand-point weights; a point counts as covered when it lies in the
+ * union, so covered + gap populations add up to the total exactly.
+ */
+export function radiusCoverage(
+  db: Kysely<DB>,
+  args: { regionId: number; radius_m: number; kinds: StationKind[] | undefined; demand: DemandKind[] },
+) {
+  const kindFilter = args.kinds?.length ? sql`AND s.kind = ANY(${sql.val(args.kinds)}::text[])` : sql``;
+  const demand = sql.val(args.demand);
+  const r = args.radius_m;
+  const ref = (name: string) => sql.ref(name) as never;
+  return sql<RadiusCoverageRow>`
+    WITH target AS (
+      SELECT id, geom FROM region WHERE id = ${args.regionId}
+    ),
+    station_circle AS (
+      SELECT s.id, s.name, s.kind, ${geodesicBuffer(ref('s.geom'), r)} AS circle
+      FROM station s, target
+      WHERE s.status = 'active' ${kindFilter} AND ${withinMeters(ref('s.geom'), ref('target.geom'), r)}
+    ),
+    cover AS (
+      SELECT ${unionAgg(ref('circle'))} AS geom FROM station_circle
+    ),
+    area AS (
+      SELECT reg.id, reg.code, reg.name, reg.level, reg.geom, reg.id = target.id AS is_target
+      FROM region reg, target
+      WHERE reg.id = target.id OR reg.parent_id = target.id
+    ),
+    area_stats AS (
+      SELECT a.id, a.code, a.name, a.level, a.is_target,
+        ${areaM2(ref('a.geom'))}::float8 AS area_m2,
+        COALESCE(${areaM2(intersection(ref('a.geom'), ref('cover.geom')))}, 0)::float8 AS covered_area_m2,
+        COALESCE(people.total, 0)::float8 AS population,
+        COALESCE(people.covered, 0)::float8 AS covered_population
+      FROM area a
+      CROSS JOIN cover
+      LEFT JOIN LATERAL (
+        SELECT sum(d.weight) AS total,
+          sum(d.weight) FILTER (WHERE cover.geom IS NOT NULL AND ${intersects(ref('cover.geom'), ref('d.geom'))}) AS covered
+        FROM demand_point d
+        WHERE d.kind = ANY(${demand}::text[]) AND ${intersects(ref('a.geom'), ref('d.geom'))}
+      ) people ON true
+    ),
+    gap AS (
+      SELECT (ST_Dump(${polygonsOnly(difference(ref('target.geom'), ref('cover.geom')))})).geom AS geom
+      FROM target CROSS JOIN cover
+    )
+    SELECT
+      (SELECT json_agg(json_build_object('station_id', id, 'name', name, 'kind', kind,
+         'geometry', ${asGeoJson(ref('circle'))}) ORDER BY name) FROM station_circle) AS circles,
+      (SELECT json_agg(row_to_json(area_stats)) FROM area_stats) AS regions,
+      (SELECT json_agg(json_build_object('geometry', ${asGeoJson(ref('g.geom'))},
+         'area_m2', ${areaM2(ref('g.geom'))},
+         'population', (SELECT COALESCE(sum(d.weight), 0) FROM demand_point d
+                        WHERE d.kind = ANY(${demand}::text[]) AND ${intersects(ref('g.geom'), ref('d.geom'))}))
+         ORDER BY ${areaM2(ref('g.geom'))} DESC) FROM gap g) AS gaps
+  `;
+}
+
+/**
+ * A cheap fingerprint of the data coverage depends on. Any insert, delete or edit of a station,
+ * region or demand point changes it, so cached coverage results are never served stale.
+ * ```sql
+ * SELECT concat_ws('|', (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM station), …)
+ * ```
+ */
+export function coverageDataStamp() {
+  return sql<{ stamp: string }>`
+    SELECT concat_ws('|',
+      (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM station),
+      (SELECT count(*) || '/' || coalesce(max(id)::text, '') || '/' || coalesce(sum(weight)::text, '') FROM demand_point),
+      (SELECT count(*) || '/' || coalesce(max(id)::text, '') FROM region),
+      (SELECT string_agg(version, ',') FROM dataset)) AS stamp`;
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { TRAVEL_MODES } from '../contracts';
+import type { coverageService } from '../services/coverage.service';
+import { StationKinds, csvOf } from './validation';
+
+export const CoverageQuery = z.strictObject({
+  region: z.coerce.number({ error: 'region must be a region id' }).int().positive(),
+  minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
+  mode: z.enum(TRAVEL_MODES).default('walk'),
+  method: z.literal('radius', { error: 'method must be "radius" (street-network isochrones are not available yet)' }).default('radius'),
+  kind: StationKinds.optional(),
+  demand: csvOf(['household', 'worker'] as const, 'demand kind').default(['household', 'worker']),
+});
+
+export function coverageRoutes(coverage: ReturnType<typeof coverageService>) {
+  const router = Router();
+  router.get('/coverage', async (req, res) => {
+    const query = CoverageQuery.parse(req.query);
+    res.json(
+      await coverage.radius({
+        regionId: query.region,
+        minutes: query.minutes,
+        mode: query.mode,
+        kinds: query.kind,
+        demand: query.demand,
+      }),
+    );
+  });
+  return router;
+}
