@@ -75,7 +75,9 @@ export function createApp(deps: {
   app.use(express.json({ limit: '10mb' }));
 
   const api = express.Router();
-  api.use(healthRoutes({ db: deps.database.db, kind: deps.database.kind, basemapStyleUrl: deps.config.basemapStyleUrl }));
+  api.use(
+    healthRoutes({ db: deps.database.db, kind: deps.database.kind, basemapStyleUrl: deps.config.basemapStyleUrl }),
+  );
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
@@ -87,7 +89,11 @@ export function createApp(deps: {
   api.use(coverageRoutes(services.coverage));
   api.use(basemapRoutes(services.basemap));
   api.use((req) => {
-    throw new HttpError(404, 'not_found', `No API route ${req.method} ${req.baseUrl}${req.path}. See /api/openapi.json.`);
+    throw new HttpError(
+      404,
+      'not_found',
+      `No API route ${req.method} ${req.baseUrl}${req.path}. See /api/openapi.json.`,
+    );
   });
   app.use('/api', api);
 

@@ -17,7 +17,13 @@ const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
-    { port, database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined, opened_ms, ready_ms: Math.round(performance.now() - started) },
+    {
+      port,
+      database: database.kind,
+      dataDir: database.kind === 'embedded' ? config.dataDir : undefined,
+      opened_ms,
+      ready_ms: Math.round(performance.now() - started),
+    },
     `Wangge is ready at http://localhost:${port}`,
   );
 });

@@ -28,16 +28,49 @@ const lens = (d: number) => 2 * r * r * Math.acos(d / (2 * r)) - (d / 2) * Math.
  * The answers worked out by hand for each case: covered area from circle geometry, populations by
  * which demand points lie within the circles. `west`/`east` are the two child subdistricts.
  */
-const HAND: Record<string, (input: CoverageInput) => { covered_m2: number; population: number; covered_population: number; gaps: number; westCovered_m2: number }> = {
-  'two-disjoint-circles': () => ({ covered_m2: 2 * circle, population: 200, covered_population: 150, gaps: 1, westCovered_m2: circle }),
+const HAND: Record<
+  string,
+  (input: CoverageInput) => {
+    covered_m2: number;
+    population: number;
+    covered_population: number;
+    gaps: number;
+    westCovered_m2: number;
+  }
+> = {
+  'two-disjoint-circles': () => ({
+    covered_m2: 2 * circle,
+    population: 200,
+    covered_population: 150,
+    gaps: 1,
+    westCovered_m2: circle,
+  }),
   'overlapping-circles': (input) => {
     const d = geodesicDistanceM(input.features[0]!.geometry.coordinates, input.features[1]!.geometry.coordinates);
     // The points at (106.605, 26.61) and (106.615, 26.61) are ~250 m from the nearer station.
-    return { covered_m2: 2 * circle - lens(d), population: 200, covered_population: 150, gaps: 1, westCovered_m2: (2 * circle - lens(d)) / 2 };
+    return {
+      covered_m2: 2 * circle - lens(d),
+      population: 200,
+      covered_population: 150,
+      gaps: 1,
+      westCovered_m2: (2 * circle - lens(d)) / 2,
+    };
   },
-  'circle-cut-by-edge': () => ({ covered_m2: circle / 2, population: 200, covered_population: 0, gaps: 1, westCovered_m2: circle / 2 }),
+  'circle-cut-by-edge': () => ({
+    covered_m2: circle / 2,
+    population: 200,
+    covered_population: 0,
+    gaps: 1,
+    westCovered_m2: circle / 2,
+  }),
   'no-stations': () => ({ covered_m2: 0, population: 200, covered_population: 0, gaps: 1, westCovered_m2: 0 }),
-  'ebike-covers-all': () => ({ covered_m2: Number.NaN, population: 200, covered_population: 200, gaps: 0, westCovered_m2: Number.NaN }),
+  'ebike-covers-all': () => ({
+    covered_m2: Number.NaN,
+    population: 200,
+    covered_population: 200,
+    gaps: 0,
+    westCovered_m2: Number.NaN,
+  }),
 };
 
 /** PostGIS draws each circle as a 128-gon in a local projection: allow 0.3 % against πr². */
@@ -50,7 +83,11 @@ describe('GET /api/coverage (radius): hand-made cases', () => {
     const ids = await seedRegions(ctx.database, input.regions);
     await seedStations(ctx.database, input.features);
     await seedDemand(ctx.database, { type: 'FeatureCollection', features: input.demand });
-    const params = new URLSearchParams({ region: String(ids.get('520199')), minutes: String(input.query.minutes), mode: input.query.mode });
+    const params = new URLSearchParams({
+      region: String(ids.get('520199')),
+      minutes: String(input.query.minutes),
+      mode: input.query.mode,
+    });
     if (input.query.kind) params.set('kind', input.query.kind);
     const res = await request(ctx.app).get(`/api/coverage?${params}`).expect(200);
     const body = res.body as CoverageResponse;
@@ -75,7 +112,9 @@ describe('GET /api/coverage (radius): hand-made cases', () => {
     expect(Math.abs(gapArea - (regionArea - covered))).toBeLessThanOrEqual(Math.max(2, covered * AREA_TOLERANCE));
     const independentGapArea = body.gaps.features.reduce((sum, f) => sum + geodesicAreaM2(f.geometry as Polygon), 0);
     expect(Math.abs(independentGapArea - gapArea)).toBeLessThanOrEqual(Math.max(2, gapArea * 0.001));
-    expect(body.gaps.features.reduce((sum, f) => sum + f.properties.population, 0)).toBe(hand.population - hand.covered_population);
+    expect(body.gaps.features.reduce((sum, f) => sum + f.properties.population, 0)).toBe(
+      hand.population - hand.covered_population,
+    );
 
     // By child region, worst covered population share first.
     expect(body.by_region.map((row) => row.code).sort()).toEqual(['520199001', '520199002']);
@@ -90,13 +129,23 @@ describe('GET /api/coverage (radius): hand-made cases', () => {
       type: 'FeatureCollection',
       note: input.note,
       stats: body.stats,
-      by_region: body.by_region.map(({ code, name: regionName, covered_share, covered_population_share }) => ({ code, name: regionName, covered_share, covered_population_share })),
+      by_region: body.by_region.map(({ code, name: regionName, covered_share, covered_population_share }) => ({
+        code,
+        name: regionName,
+        covered_share,
+        covered_population_share,
+      })),
       circles: body.circles.features.map((f) => f.properties.name),
-      features: body.gaps.features.map((f) => ({ ...f, geometry: { type: 'Polygon', coordinates: (f.geometry as Polygon).coordinates.map((ring) => ring.length) } })),
+      features: body.gaps.features.map((f) => ({
+        ...f,
+        geometry: { type: 'Polygon', coordinates: (f.geometry as Polygon).coordinates.map((ring) => ring.length) },
+      })),
     };
     const expected = golden('coverage', name, summary);
     expect(summary.circles).toEqual(expected.circles);
-    expect(summary.features.map((f) => f.geometry.coordinates.length)).toEqual(expected.features.map((f) => f.geometry.coordinates.length));
+    expect(summary.features.map((f) => f.geometry.coordinates.length)).toEqual(
+      expected.features.map((f) => f.geometry.coordinates.length),
+    );
     expect(summary.stats.covered_area_m2).toBeCloseTo(expected.stats.covered_area_m2, -2);
     expect(summary.stats.covered_population).toBe(expected.stats.covered_population);
   });

@@ -35,5 +35,7 @@ export function testContext() {
 
 /** Each test file seeds its own rows; this empties every data table first. */
 export async function resetData(database: Database) {
-  await sql`TRUNCATE zone, grid, station, demand_point, road, water, region, dataset RESTART IDENTITY CASCADE`.execute(database.db);
+  await sql`TRUNCATE zone, grid, station, demand_point, road, water, region, dataset RESTART IDENTITY CASCADE`.execute(
+    database.db,
+  );
 }

@@ -26,17 +26,38 @@ describe('GET /api/openapi.json', () => {
     const res = await request(app).get('/api/openapi.json').expect(200);
     expect(res.body.openapi).toBe('3.1.0');
     const paths = Object.keys(res.body.paths);
-    for (const path of ['/api/health', '/api/regions', '/api/grids', '/api/zones', '/api/stations', '/api/stations/nearest', '/api/coverage', '/api/here']) {
+    for (const path of [
+      '/api/health',
+      '/api/regions',
+      '/api/grids',
+      '/api/zones',
+      '/api/stations',
+      '/api/stations/nearest',
+      '/api/coverage',
+      '/api/here',
+    ]) {
       expect(paths).toContain(path);
     }
-    const nearest = res.body.paths['/api/stations/nearest'].get.parameters.map((p: { name: string; required: boolean }) => [p.name, p.required]);
-    expect(nearest).toEqual(expect.arrayContaining([['lng', true], ['lat', true], ['limit', false], ['kind', false], ['amenity', false]]));
+    const nearest = res.body.paths['/api/stations/nearest'].get.parameters.map(
+      (p: { name: string; required: boolean }) => [p.name, p.required],
+    );
+    expect(nearest).toEqual(
+      expect.arrayContaining([
+        ['lng', true],
+        ['lat', true],
+        ['limit', false],
+        ['kind', false],
+        ['amenity', false],
+      ]),
+    );
   });
 });
 
 describe('unknown API routes', () => {
   it('answer 404 with the error body', async () => {
     const res = await request(app).get('/api/nope').expect(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'No API route GET /api/nope. See /api/openapi.json.' } });
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: 'No API route GET /api/nope. See /api/openapi.json.' },
+    });
   });
 });

@@ -28,7 +28,9 @@ describe('GET /api/stations/nearest: golden cases', () => {
     const input = readGoldenInput<NearestInput>('nearest-station', name);
     await resetData(ctx.database);
     await seedStations(ctx.database, input.features);
-    const res = await request(ctx.app).get(`/api/stations/nearest?${query(input.click)}`).expect(200);
+    const res = await request(ctx.app)
+      .get(`/api/stations/nearest?${query(input.click)}`)
+      .expect(200);
     const body = res.body as NearestStationCollection;
     const actual = {
       type: 'FeatureCollection',
@@ -78,8 +80,16 @@ describe('GET /api/stations/nearest: brute force on random data', () => {
   it('honours open=true by skipping stations closed at the moment', async () => {
     await resetData(ctx.database);
     await seedStations(ctx.database, [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [106.6301, 26.61] }, properties: { name: 'never-open', openingHours: 'off' } },
-      { type: 'Feature', geometry: { type: 'Point', coordinates: [106.632, 26.61] }, properties: { name: 'always-open', openingHours: '24/7' } },
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [106.6301, 26.61] },
+        properties: { name: 'never-open', openingHours: 'off' },
+      },
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [106.632, 26.61] },
+        properties: { name: 'always-open', openingHours: '24/7' },
+      },
     ]);
     const all = await request(ctx.app).get('/api/stations/nearest?lng=106.63&lat=26.61&limit=2').expect(200);
     expect(all.body.features.map((f: Feature) => [f.properties!.name, f.properties!.openNow])).toEqual([

@@ -23,7 +23,8 @@ export function readGoldenInput<T>(feature: string, name: string): T {
 export function golden<T>(feature: string, name: string, actual: T): T {
   const path = join(FIXTURES, feature, 'out', `${name}.geojson`);
   if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
-    if (process.env.CI && !existsSync(path)) throw new Error(`Missing golden file ${path}; run UPDATE_GOLDEN=1 npm run test:api locally`);
+    if (process.env.CI && !existsSync(path))
+      throw new Error(`Missing golden file ${path}; run UPDATE_GOLDEN=1 npm run test:api locally`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify(actual, null, 2) + '\n');
     return actual;

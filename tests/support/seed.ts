@@ -2,7 +2,13 @@ import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'g
 import type { Database } from '../../server/src/db/client';
 import { insertDemandPoints, insertRegions, insertStations } from '../../server/src/queries/dataset.queries';
 
-export type SeedRegion = { code: string; name: string; level: 'district' | 'subdistrict' | 'community'; parentCode?: string; geometry: Polygon | MultiPolygon };
+export type SeedRegion = {
+  code: string;
+  name: string;
+  level: 'district' | 'subdistrict' | 'community';
+  parentCode?: string;
+  geometry: Polygon | MultiPolygon;
+};
 
 /** Inserts regions in the order given (parents first); returns `code → id`. */
 export async function seedRegions(database: Database, regions: SeedRegion[]) {
@@ -50,7 +56,10 @@ export async function seedStations(database: Database, stations: Feature<Point, 
   );
 }
 
-export async function seedDemand(database: Database, points: FeatureCollection<Point, { weight: number; kind?: 'household' | 'worker' }>) {
+export async function seedDemand(
+  database: Database,
+  points: FeatureCollection<Point, { weight: number; kind?: 'household' | 'worker' }>,
+) {
   for (const kind of ['household', 'worker'] as const) {
     const rows = points.features
       .filter((f) => (f.properties.kind ?? 'household') === kind)

@@ -4,15 +4,7 @@
  *
  * Geometry is RFC 7946 GeoJSON: WGS84, `[lng, lat]`.
  */
-import type {
-  Feature,
-  FeatureCollection,
-  LineString,
-  MultiLineString,
-  MultiPolygon,
-  Point,
-  Polygon,
-} from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 
 export type LngLat = { lng: number; lat: number };
 
@@ -171,10 +163,7 @@ export type CoverageResponse = {
 export type BasemapProps =
   | { layer: 'road'; class: RoadClass; name: string | null }
   | { layer: 'water'; kind: 'lake' | 'river'; name: string | null };
-export type BasemapCollection = FeatureCollection<
-  LineString | MultiLineString | Polygon | MultiPolygon,
-  BasemapProps
->;
+export type BasemapCollection = FeatureCollection<LineString | MultiLineString | Polygon | MultiPolygon, BasemapProps>;
 
 export const ROAD_CLASSES = [
   'motorway',

@@ -17,10 +17,7 @@ export type Database = {
  * Opens the embedded PGlite + PostGIS database in `dataDir`, or a real PostgreSQL server when a
  * connection string is given. Both are driven by the same Kysely queries and migrations.
  */
-export async function openDatabase(options: {
-  databaseUrl?: string | undefined;
-  dataDir: string;
-}): Promise<Database> {
+export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // Fail at start, with the server's own message, rather than on the first request.

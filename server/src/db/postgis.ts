@@ -36,8 +36,7 @@ export const intersects = (a: G, b: G) => sql<boolean>`ST_Intersects(${a}, ${b})
 export const covers = (a: G, b: G) => sql<boolean>`ST_Covers(${a}, ${b})`;
 
 /** `ST_Distance(a::geography, b::geography)`: metres on the spheroid. */
-export const metersBetween = (a: G, b: G) =>
-  sql<number>`ST_Distance(${a}::geography, ${b}::geography)`;
+export const metersBetween = (a: G, b: G) => sql<number>`ST_Distance(${a}::geography, ${b}::geography)`;
 
 /**
  * `a::geography <-> b::geography`: KNN ordering that uses the `(geom::geography)` GiST index.

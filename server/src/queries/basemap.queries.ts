@@ -8,7 +8,13 @@ import type { Bbox } from './grids.queries';
 export function listRoads(db: Kysely<DB>, bbox: Bbox | undefined) {
   return db
     .selectFrom('road')
-    .select((eb) => ['road.id', 'road.class', 'road.name', 'road.oneway', asGeoJson(eb.ref('road.geom')).as('geometry')])
+    .select((eb) => [
+      'road.id',
+      'road.class',
+      'road.name',
+      'road.oneway',
+      asGeoJson(eb.ref('road.geom')).as('geometry'),
+    ])
     .$if(bbox !== undefined, (qb) => qb.where((eb) => intersects(eb.ref('road.geom'), envelope(bbox!))))
     .orderBy('road.id');
 }

@@ -27,7 +27,10 @@ export function truncateAll(db: Tx) {
  * SELECT parent_id, level, code, name, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)) FROM unnest($1::int[], $2::text[], …)
  * ```
  */
-export function insertRegions(db: Tx, rows: { parentId: number | null; level: string; code: string; name: string; geojson: string }[]) {
+export function insertRegions(
+  db: Tx,
+  rows: { parentId: number | null; level: string; code: string; name: string; geojson: string }[],
+) {
   return sql<{ id: number; code: string }>`
     INSERT INTO region (parent_id, level, code, name, geom)
     SELECT p, l, c, n, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326))
@@ -102,7 +105,11 @@ export function insertStations(
       AS t(k, n, a, x, y, am, oh, op, ph, st, ci)`.execute(db);
 }
 
-export function insertDemandPoints(db: Tx, kind: 'household' | 'worker', points: readonly (readonly [number, number, number])[]) {
+export function insertDemandPoints(
+  db: Tx,
+  kind: 'household' | 'worker',
+  points: readonly (readonly [number, number, number])[],
+) {
   return sql`
     INSERT INTO demand_point (kind, weight, geom)
     SELECT ${kind}, w, ST_SetSRID(ST_MakePoint(x, y), 4326)

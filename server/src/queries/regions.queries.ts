@@ -14,7 +14,10 @@ export type RegionLevel = DB['region']['level'];
  * FROM region WHERE level = $1 AND parent_id = $2 ORDER BY code
  * ```
  */
-export function listRegions(db: Kysely<DB>, filter: { level?: RegionLevel | undefined; parentId?: number | undefined; ids?: number[] }) {
+export function listRegions(
+  db: Kysely<DB>,
+  filter: { level?: RegionLevel | undefined; parentId?: number | undefined; ids?: number[] },
+) {
   return db
     .selectFrom('region')
     .select((eb) => [

@@ -59,7 +59,12 @@ export function listStations(db: Kysely<DB>, filter: StationFilter) {
  * WHERE … ORDER BY station.geom::geography <-> $here::geography LIMIT $n
  * ```
  */
-export function nearestStationShortlist(db: Kysely<DB>, at: { lng: number; lat: number }, filter: StationFilter, shortlist: number) {
+export function nearestStationShortlist(
+  db: Kysely<DB>,
+  at: { lng: number; lat: number },
+  filter: StationFilter,
+  shortlist: number,
+) {
   const here = point(at.lng, at.lat);
   return applyFilter(stationColumns(db), filter)
     .select((eb) => [

@@ -8,7 +8,9 @@ export const CoverageQuery = z.strictObject({
   region: z.coerce.number({ error: 'region must be a region id' }).int().positive(),
   minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
   mode: z.enum(TRAVEL_MODES).default('walk'),
-  method: z.literal('radius', { error: 'method must be "radius" (street-network isochrones are not available yet)' }).default('radius'),
+  method: z
+    .literal('radius', { error: 'method must be "radius" (street-network isochrones are not available yet)' })
+    .default('radius'),
   kind: StationKinds.optional(),
   demand: csvOf(['household', 'worker'] as const, 'demand kind').default(['household', 'worker']),
 });

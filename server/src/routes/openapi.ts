@@ -12,11 +12,35 @@ type Endpoint = { path: string; summary: string; description?: string; query?: z
 /** One row per endpoint; the query parameters come from the same zod schemas the routes validate with. */
 const ENDPOINTS: Endpoint[] = [
   { path: '/health', summary: 'Liveness, database mode and PostGIS version', response: 'HealthResponse' },
-  { path: '/config', summary: 'What the web app needs before it draws (basemap, bounds, speeds)', response: 'ConfigResponse' },
-  { path: '/regions', summary: 'Districts, subdistricts (街道/镇) and communities (社区/村)', query: RegionsQuery, response: 'FeatureCollection<MultiPolygon, RegionProps>' },
-  { path: '/grids', summary: 'Grids (网格) intersecting a bbox', query: GridsQuery, response: 'FeatureCollection<MultiPolygon, GridProps>' },
-  { path: '/zones', summary: 'Responsibility zones (责任区域) intersecting a bbox, with their responsible unit', query: ZonesQuery, response: 'FeatureCollection<MultiPolygon, ZoneProps>' },
-  { path: '/stations', summary: 'Stations (驿站, service centres) filtered by bbox, kind and amenity', query: StationsQuery, response: 'FeatureCollection<Point, StationProps>' },
+  {
+    path: '/config',
+    summary: 'What the web app needs before it draws (basemap, bounds, speeds)',
+    response: 'ConfigResponse',
+  },
+  {
+    path: '/regions',
+    summary: 'Districts, subdistricts (街道/镇) and communities (社区/村)',
+    query: RegionsQuery,
+    response: 'FeatureCollection<MultiPolygon, RegionProps>',
+  },
+  {
+    path: '/grids',
+    summary: 'Grids (网格) intersecting a bbox',
+    query: GridsQuery,
+    response: 'FeatureCollection<MultiPolygon, GridProps>',
+  },
+  {
+    path: '/zones',
+    summary: 'Responsibility zones (责任区域) intersecting a bbox, with their responsible unit',
+    query: ZonesQuery,
+    response: 'FeatureCollection<MultiPolygon, ZoneProps>',
+  },
+  {
+    path: '/stations',
+    summary: 'Stations (驿站, service centres) filtered by bbox, kind and amenity',
+    query: StationsQuery,
+    response: 'FeatureCollection<Point, StationProps>',
+  },
   {
     path: '/stations/nearest',
     summary: 'The nearest stations by true geodesic distance',
@@ -24,21 +48,37 @@ const ENDPOINTS: Endpoint[] = [
     query: NearestQuery,
     response: 'FeatureCollection<Point, NearestStationProps>',
   },
-  { path: '/here', summary: 'Who is responsible here: community, grid, zone with its unit, nearest station', query: HereQuery, response: 'HereResponse' },
+  {
+    path: '/here',
+    summary: 'Who is responsible here: community, grid, zone with its unit, nearest station',
+    query: HereQuery,
+    response: 'HereResponse',
+  },
   {
     path: '/coverage',
     summary: 'Service-circle coverage of a region: circles, gaps and figures per child region',
-    description: 'Radius method: each active station gets a geodesic circle of speed × minutes (walk 80 m/min, e-bike 250 m/min).',
+    description:
+      'Radius method: each active station gets a geodesic circle of speed × minutes (walk 80 m/min, e-bike 250 m/min).',
     query: CoverageQuery,
     response: 'CoverageResponse',
   },
-  { path: '/basemap', summary: 'Roads and water for the offline basemap', query: BasemapQuery, response: 'FeatureCollection' },
+  {
+    path: '/basemap',
+    summary: 'Roads and water for the offline basemap',
+    query: BasemapQuery,
+    response: 'FeatureCollection',
+  },
 ];
 
 export function openApiDocument() {
   const paths: Record<string, unknown> = {};
   for (const endpoint of ENDPOINTS) {
-    const schema = endpoint.query ? (z.toJSONSchema(endpoint.query, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown>; required?: string[] }) : undefined;
+    const schema = endpoint.query
+      ? (z.toJSONSchema(endpoint.query, { io: 'input', unrepresentable: 'any' }) as {
+          properties?: Record<string, unknown>;
+          required?: string[];
+        })
+      : undefined;
     const parameters = Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
       name,
       in: 'query',

@@ -26,7 +26,9 @@ export function stationsRoutes(stations: ReturnType<typeof stationsService>) {
   const router = Router();
   router.get('/stations', async (req, res) => {
     const query = StationsQuery.parse(req.query);
-    res.json(await stations.list({ bbox: query.bbox, kinds: query.kind, amenities: query.amenity, statuses: query.status }));
+    res.json(
+      await stations.list({ bbox: query.bbox, kinds: query.kind, amenities: query.amenity, statuses: query.status }),
+    );
   });
   router.get('/stations/nearest', async (req, res) => {
     const query = NearestQuery.parse(req.query);

@@ -43,7 +43,10 @@ export function csvOf<const T extends readonly [string, ...string[]]>(values: T,
         .filter(Boolean);
       const unknown = items.filter((i) => !(values as readonly string[]).includes(i));
       if (unknown.length) {
-        ctx.addIssue({ code: 'custom', message: `unknown ${what}: ${unknown.join(', ')}; expected one of ${values.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown ${what}: ${unknown.join(', ')}; expected one of ${values.join(', ')}`,
+        });
         return z.NEVER;
       }
       return [...new Set(items)] as T[number][];

@@ -24,7 +24,12 @@ export type CoverageQuery = {
 
 const share = (part: number, whole: number) => (whole > 0 ? roundTo(part / whole, 6) : 0);
 
-function toStats(row: { area_m2: number; covered_area_m2: number; population: number; covered_population: number }): CoverageStats {
+function toStats(row: {
+  area_m2: number;
+  covered_area_m2: number;
+  population: number;
+  covered_population: number;
+}): CoverageStats {
   const area = Number(row.area_m2);
   // Union slivers can make covered area exceed the region by a few mm²; clamp so shares stay ≤ 1.
   const covered = Math.min(Number(row.covered_area_m2), area);
@@ -50,7 +55,12 @@ export function coverageService(db: Kysely<DB>) {
     if (!region) throw notFound('Region', query.regionId);
     const speed = SPEEDS_M_PER_MIN[query.mode];
     const radius_m = speed * query.minutes;
-    const { rows } = await radiusCoverage(db, { regionId: region.id, radius_m, kinds: query.kinds, demand: query.demand }).execute(db);
+    const { rows } = await radiusCoverage(db, {
+      regionId: region.id,
+      radius_m,
+      kinds: query.kinds,
+      demand: query.demand,
+    }).execute(db);
     const row = rows[0];
     const areas = row?.regions ?? [];
     const target = areas.find((a) => a.is_target);
@@ -97,7 +107,14 @@ export function coverageService(db: Kysely<DB>) {
   return {
     async radius(query: CoverageQuery): Promise<CoverageResponse> {
       const { rows } = await coverageDataStamp().execute(db);
-      const key = JSON.stringify([rows[0]?.stamp, query.regionId, query.minutes, query.mode, query.kinds?.slice().sort(), query.demand.slice().sort()]);
+      const key = JSON.stringify([
+        rows[0]?.stamp,
+        query.regionId,
+        query.minutes,
+        query.mode,
+        query.kinds?.slice().sort(),
+        query.demand.slice().sort(),
+      ]);
       let pending = cache.get(key);
       if (!pending) {
         pending = compute(query);

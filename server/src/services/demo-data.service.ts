@@ -31,7 +31,11 @@ export type LoadResult = { loaded: boolean; version: string; duration_ms: number
  * Replaces all data with the demo city, in one transaction: a failed load leaves the database as it
  * was. Idempotent: when the same version is already loaded it does nothing unless `force`.
  */
-export async function loadDemoCity(db: Kysely<DB>, city: DemoCity, options: { force?: boolean } = {}): Promise<LoadResult> {
+export async function loadDemoCity(
+  db: Kysely<DB>,
+  city: DemoCity,
+  options: { force?: boolean } = {},
+): Promise<LoadResult> {
   const started = performance.now();
   const current = await datasetVersion(db, DEMO_DATASET).executeTakeFirst();
   const counts = {

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: start-up and request timings of the real app, printed as figures.
+ *
+ * - cold start: a fresh embedded data folder (PGlite create + PostGIS + migrations + demo load)
+ *   until /api/health answers; warm start: the same folder again.
+ * - nearest: 300 requests at seeded random points in the district, p50/p95.
+ * - coverage: the whole district, uncached then cached, walk and e-bike 15 min.
+ *
+ * With DATABASE_URL set, the request timings also run against that PostgreSQL server.
+ * Speed targets live here, never in the test suite.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDemoCity } from '../data/src/ensure';
+import { mulberry32 } from '../tests/support/random';
+import { createScratchDatabase } from '../tests/support/postgres';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function startApp(env: Record<string, string>, port: number): ChildProcess {
+  return spawn('npx', ['tsx', 'server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function untilHealthy(url: string, child: ChildProcess): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return performance.now() - started;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stop(child: ChildProcess) {
+  child.kill('SIGTERM');
+  await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await fn();
+  return [value, performance.now() - started];
+}
+
+async function requestFigures(label: string, url: string) {
+  const config = (await (await fetch(`${url}/api/config`)).json()) as {
+    bounds: [number, number, number, number];
+    defaultRegionId: number;
+  };
+  const [minLng, minLat, maxLng, maxLat] = config.bounds;
+  const random = mulberry32(7);
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const lng = minLng + random() * (maxLng - minLng);
+    const lat = minLat + random() * (maxLat - minLat);
+    const [res, t] = await timed(() => fetch(`${url}/api/stations/nearest?lng=${lng}&lat=${lat}&limit=5`));
+    if (!res.ok) throw new Error(`nearest answered ${res.status}`);
+    await res.arrayBuffer();
+    times.push(t);
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `${label}: nearest (limit 5, over HTTP) p50 ${ms(quantile(times, 0.5))}, p95 ${ms(quantile(times, 0.95))}`,
+  );
+  for (const mode of ['walk', 'ebike']) {
+    const path = `${url}/api/coverage?region=${config.defaultRegionId}&minutes=15&mode=${mode}`;
+    const [first, cold] = await timed(async () => (await fetch(path)).json());
+    const [, warm] = await timed(async () => (await fetch(path)).json());
+    const stats = (first as { stats: { covered_population_share: number; covered_share: number } }).stats;
+    console.log(
+      `${label}: coverage district 15 min ${mode}: uncached ${ms(cold)}, cached ${ms(warm)} ` +
+        `(covered area ${(stats.covered_share * 100).toFixed(1)} %, population ${(stats.covered_population_share * 100).toFixed(1)} %)`,
+    );
+  }
+}
+
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
+await ensureDemoCity();
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wangge-bench-'));
+const port = 39_000 + Math.floor(Math.random() * 1000);
+const url = `http://127.0.0.1:${port}`;
+try {
+  let app = startApp({ DATA_DIR: dataDir, DATABASE_URL: '' }, port);
+  console.log(`embedded: cold start (new data folder, demo load) ${(await untilHealthy(url, app)) / 1000} s`);
+  await stop(app);
+  app = startApp({ DATA_DIR: dataDir, DATABASE_URL: '' }, port);
+  console.log(`embedded: warm start (same folder) ${(await untilHealthy(url, app)) / 1000} s`);
+  await requestFigures('embedded', url);
+  await stop(app);
+
+  if (process.env.DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL, 'wangge_bench');
+    try {
+      app = startApp({ DATABASE_URL: scratch.url }, port);
+      console.log(`postgres: cold start (empty database, demo load) ${(await untilHealthy(url, app)) / 1000} s`);
+      await stop(app);
+      app = startApp({ DATABASE_URL: scratch.url }, port);
+      console.log(`postgres: warm start ${(await untilHealthy(url, app)) / 1000} s`);
+      await requestFigures('postgres', url);
+      await stop(app);
+    } finally {
+      await scratch.drop();
+    }
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
