@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 
 type CoverageInput = FeatureCollection<Point, SeedStationProps> & {
+  note: string;
   query: { minutes: number; mode: 'walk' | 'ebike'; kind?: string };
   regions: SeedRegion[];
   demand: FeatureCollection<Point, { weight: number }>['features'];
