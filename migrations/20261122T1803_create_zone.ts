@@ -10,9 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('grid_id', 'uuid', (c) => c.references('grid.id').onDelete('set null'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('unit', 'text', (c) => c.notNull())
-    .addColumn('geom', sql`geometry(MultiPolygon, 4326)`, (c) =>
-      c.notNull().check(sql`ST_IsValid(geom)`),
-    )
+    .addColumn('geom', sql`geometry(MultiPolygon, 4326)`, (c) => c.notNull().check(sql`ST_IsValid(geom)`))
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();

@@ -8,9 +8,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) =>
       c
         .notNull()
-        .check(
-          sql`kind IN ('rider_station', 'outdoor_worker_station', 'party_service_centre', 'convenience_station')`,
-        ),
+        .check(sql`kind IN ('rider_station', 'outdoor_worker_station', 'party_service_centre', 'convenience_station')`),
     )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('address', 'text', (c) => c.notNull().defaultTo(''))
@@ -21,7 +19,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('operator', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('phone', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('active').check(sql`status IN ('active', 'suspended', 'planned')`),
+      c
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status IN ('active', 'suspended', 'planned')`),
     )
     .addColumn('community_id', 'integer', (c) => c.references('region.id').onDelete('set null'))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

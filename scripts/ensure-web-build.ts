@@ -22,7 +22,11 @@ function newestSource(dir: string): number {
 }
 
 const sources = [newestSource(web), newestSource(join(root, 'server', 'src', 'contracts'))];
-if (!existsSync(builtIndex) || statSync(builtIndex).mtimeMs < Math.max(...sources) || process.argv.includes('--force')) {
+if (
+  !existsSync(builtIndex) ||
+  statSync(builtIndex).mtimeMs < Math.max(...sources) ||
+  process.argv.includes('--force')
+) {
   console.log('Building the web app…');
   await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
   console.log('Web app built into web/dist.');

@@ -5,7 +5,10 @@ import { fetchNearestStations } from '../../web/src/lib/api/stations';
 import { fetchGrids } from '../../web/src/lib/api/grids';
 
 const respond = (status: number, body: unknown, statusText = '') =>
-  vi.fn(async (_url: string) => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, statusText }));
+  vi.fn(
+    async (_url: string) =>
+      new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, statusText }),
+  );
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -29,7 +32,9 @@ describe('getJson', () => {
   it('throws ApiError with the server message on 4xx', async () => {
     vi.stubGlobal(
       'fetch',
-      respond(400, { error: { code: 'invalid_query', message: 'minutes must be 5, 10 or 15', details: { path: ['minutes'] } } }),
+      respond(400, {
+        error: { code: 'invalid_query', message: 'minutes must be 5, 10 or 15', details: { path: ['minutes'] } },
+      }),
     );
     const error = await getJson('coverage').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);

@@ -97,12 +97,25 @@ const zones: ZoneCollection = deepFreeze({
     {
       type: 'Feature',
       geometry: { type: 'Polygon', coordinates: [ring(106.6, 26.6, 0.005)] },
-      properties: { id: 'z1', communityId: 3, gridId: 'g1', gridCode: '520115001001001', name: '1号楼', unit: '区税务局', version: 1 },
+      properties: {
+        id: 'z1',
+        communityId: 3,
+        gridId: 'g1',
+        gridCode: '520115001001001',
+        name: '1号楼',
+        unit: '区税务局',
+        version: 1,
+      },
     },
   ],
 });
 
-const station = (id: string, kind: StationProps['kind'], status: StationProps['status'], lng: number): Feature<Point, StationProps> => ({
+const station = (
+  id: string,
+  kind: StationProps['kind'],
+  status: StationProps['status'],
+  lng: number,
+): Feature<Point, StationProps> => ({
   type: 'Feature',
   geometry: { type: 'Point', coordinates: [lng, 26.6] },
   properties: {
@@ -170,7 +183,9 @@ describe('stationLayers', () => {
   });
 
   it('puts each station in its kind’s layer', () => {
-    const byId = Object.fromEntries(layers.map((layer) => [layer.id, layer.props.data as Feature<Point, StationProps>[]]));
+    const byId = Object.fromEntries(
+      layers.map((layer) => [layer.id, layer.props.data as Feature<Point, StationProps>[]]),
+    );
     expect(byId['stations-rider_station']?.map((f) => f.properties.id)).toEqual(['s1', 's2']);
     expect(byId['stations-party_service_centre']?.map((f) => f.properties.id)).toEqual(['s3']);
     expect(byId['stations-outdoor_worker_station']).toEqual([]);
@@ -249,8 +264,14 @@ describe('coverageLayers', () => {
 
 describe('nearestStationLayers', () => {
   const nearest: Feature<Point, NearestStationProps>[] = deepFreeze([
-    { ...station('s1', 'rider_station', 'active', 106.6), properties: { ...station('s1', 'rider_station', 'active', 106.6).properties, distance_m: 120 } },
-    { ...station('s4', 'convenience_station', 'active', 106.63), properties: { ...station('s4', 'convenience_station', 'active', 106.63).properties, distance_m: 2400 } },
+    {
+      ...station('s1', 'rider_station', 'active', 106.6),
+      properties: { ...station('s1', 'rider_station', 'active', 106.6).properties, distance_m: 120 },
+    },
+    {
+      ...station('s4', 'convenience_station', 'active', 106.63),
+      properties: { ...station('s4', 'convenience_station', 'active', 106.63).properties, distance_m: 2400 },
+    },
   ]);
   const origin = { lng: 106.605, lat: 26.605 };
 
@@ -288,7 +309,15 @@ describe('labels', () => {
       {
         type: 'Feature',
         geometry: { type: 'MultiPolygon', coordinates: [[ring(106.7, 26.7, 0.001)], [lShape]] },
-        properties: { id: 7, parentId: 2, level: 'community', code: '520115001007', name: '碧海社区', area_m2: 1, population: 1 },
+        properties: {
+          id: 7,
+          parentId: 2,
+          level: 'community',
+          code: '520115001007',
+          name: '碧海社区',
+          area_m2: 1,
+          population: 1,
+        },
       },
     ],
   });

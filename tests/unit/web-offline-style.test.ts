@@ -20,7 +20,9 @@ const square = (x: number, y: number, size = 0.01) => [
   ],
 ];
 
-const region = (props: Partial<RegionProps> & Pick<RegionProps, 'id' | 'level' | 'name'>): RegionCollection['features'][number] => ({
+const region = (
+  props: Partial<RegionProps> & Pick<RegionProps, 'id' | 'level' | 'name'>,
+): RegionCollection['features'][number] => ({
   type: 'Feature',
   geometry: { type: 'MultiPolygon', coordinates: [square(106.6, 26.6)] },
   properties: { parentId: null, code: '520115', area_m2: 1e6, population: 1000, ...props },
@@ -31,7 +33,13 @@ const basemap: BasemapCollection = deepFreeze({
   features: [
     {
       type: 'Feature',
-      geometry: { type: 'LineString', coordinates: [[106.6, 26.6], [106.61, 26.61]] },
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [106.6, 26.6],
+          [106.61, 26.61],
+        ],
+      },
       properties: { layer: 'road', class: 'primary', name: '长岭南路' },
     },
     {
@@ -41,7 +49,13 @@ const basemap: BasemapCollection = deepFreeze({
     },
     {
       type: 'Feature',
-      geometry: { type: 'LineString', coordinates: [[106.6, 26.62], [106.63, 26.6]] },
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [106.6, 26.62],
+          [106.63, 26.6],
+        ],
+      },
       properties: { layer: 'water', kind: 'river', name: null },
     },
   ],
@@ -93,7 +107,15 @@ describe('buildOfflineStyle', () => {
     const ids = style.layers.map((layer) => layer.id);
     expect(ids[0]).toBe('background');
     expect(ids).toEqual(
-      expect.arrayContaining(['water-lake', 'water-river', 'road', 'road-casing', 'boundary-district', 'boundary-subdistrict', 'boundary-community']),
+      expect.arrayContaining([
+        'water-lake',
+        'water-river',
+        'road',
+        'road-casing',
+        'boundary-district',
+        'boundary-subdistrict',
+        'boundary-community',
+      ]),
     );
     // Boundaries above roads, district on top.
     expect(ids.indexOf('boundary-district')).toBeGreaterThan(ids.indexOf('road'));

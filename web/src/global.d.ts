@@ -1,0 +1,17 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
+
+declare global {
+  interface Window {
+    /** Test hook: the MapLibre map. */
+    __map?: MapLibreMap;
+    /** Test hook: the single deck.gl overlay; `__deck.pickObject({ x, y, radius })` works on it. */
+    __deck?: MapLibreOverlay;
+    /** Test hook: true once the style and the first data load are drawn. */
+    __mapReady?: boolean;
+    /** Test hook: ids of the deck.gl layers that have received data. */
+    __layersReady?: Set<string>;
+  }
+}
+
+export {};

@@ -1,0 +1,9 @@
+export { ApiError, apiUrl, getJson, type Bbox } from './client';
+export { fetchConfig } from './config';
+export { fetchRegions } from './regions';
+export { fetchGrids } from './grids';
+export { fetchZones } from './zones';
+export { fetchStations, fetchNearestStations, type NearestStationsQuery } from './stations';
+export { fetchHere } from './here';
+export { fetchCoverage, type CoverageQuery } from './coverage';
+export { fetchBasemap } from './basemap';

@@ -1,0 +1,42 @@
+import { fetchCoverage } from '../api/coverage';
+import type { CoverageMinutes } from '../constants';
+import type { CoverageResponse, StationKind, TravelMode } from '../types';
+import { clearSelection, selection } from './selection.svelte';
+
+class CoverageState {
+  minutes = $state<CoverageMinutes>(15);
+  mode = $state<TravelMode>('walk');
+  /** null until the config's defaultRegionId arrives. */
+  regionId = $state<number | null>(null);
+  kind = $state<StationKind | ''>('');
+  loading = $state(false);
+  error = $state<string | null>(null);
+  result = $state.raw<CoverageResponse | null>(null);
+}
+
+export const coverage = new CoverageState();
+
+let request: AbortController | null = null;
+
+export async function runCoverage() {
+  if (coverage.regionId === null) return;
+  request?.abort();
+  const current = (request = new AbortController());
+  coverage.loading = true;
+  coverage.error = null;
+  try {
+    const result = await fetchCoverage(
+      { region: coverage.regionId, minutes: coverage.minutes, mode: coverage.mode, kind: coverage.kind || null },
+      { signal: current.signal },
+    );
+    if (request !== current) return;
+    coverage.result = result;
+    // A selected gap from an older run no longer exists.
+    if (selection.selected?.type === 'gap') clearSelection();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') return;
+    if (request === current) coverage.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    if (request === current) coverage.loading = false;
+  }
+}
