@@ -21,7 +21,7 @@ import { createScratchDatabase } from '../tests/support/postgres';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function startApp(env: Record<string, string>, port: number): ChildProcess {
-  return spawn('npx', ['tsx', 'server/src/main.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -56,7 +56,8 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn('npx', ['tsx', 'server/src/main.ts'], {
+  // One node process (no npx/tsx wrapper), so SIGTERM reaches the server itself and it closes PGlite.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,0 +1,288 @@
+/**
+ * The app in a real Chromium (WebGL2 on SwiftShader), served by the real server with the demo city.
+ * Each test checks what is drawn (pixels, deck.gl picking, MapLibre's rendered features) and what a
+ * person sees in the panels. Any uncaught page error fails the test.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NearestStationCollection, StationCollection } from '../../server/src/contracts';
+import { openSession, type Session } from './browser';
+import { colourDistance, pixelsAt, regionStats } from './pixels';
+
+let session: Session;
+let page: Page;
+
+async function mapBox() {
+  const box = await page.getByTestId('map').boundingBox();
+  if (!box) throw new Error('map element has no box');
+  return box;
+}
+
+/** Moves the map and waits until MapLibre and deck.gl have drawn the new view. */
+async function jumpTo(center: [number, number], zoom: number) {
+  await page.evaluate(
+    ({ center, zoom }) =>
+      new Promise<void>((resolve) => {
+        const map = window.__map!;
+        map.once('idle', () => resolve());
+        map.jumpTo({ center, zoom });
+        map.triggerRepaint();
+      }),
+    { center, zoom },
+  );
+  await page.waitForTimeout(300);
+}
+
+/** Page pixel of a `[lng, lat]` on the map. */
+async function project(lngLat: [number, number]) {
+  const box = await mapBox();
+  const p = await page.evaluate((ll) => window.__map!.project(ll), lngLat);
+  return { x: box.x + p.x, y: box.y + p.y, mapX: p.x, mapY: p.y };
+}
+
+async function pick(mapX: number, mapY: number, radius = 2) {
+  return page.evaluate(
+    ({ x, y, radius }) => {
+      const info = window.__deck!.pickObject({ x, y, radius });
+      return info
+        ? {
+            layer: info.layer?.id ?? null,
+            name: (info.object as { properties?: { name?: string } })?.properties?.name ?? null,
+          }
+        : null;
+    },
+    { x: mapX, y: mapY, radius },
+  );
+}
+
+beforeAll(async () => {
+  session = await openSession({ width: 1280, height: 800 });
+  page = session.page;
+  await page.goto(session.baseUrl);
+  await page.waitForFunction(() => window.__mapReady === true, null, { timeout: 90_000 });
+});
+
+afterEach(() => {
+  expect(session.errors.map((e) => e.message)).toEqual([]);
+});
+
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('the map', () => {
+  it('has a WebGL2 context and really draws the offline basemap and the data layers', async () => {
+    const webgl2 = await page.evaluate(() => {
+      const canvas = window.__map!.getCanvas();
+      // Asking for the same context type returns the existing one; any other type returns null.
+      return canvas.getContext('webgl2') !== null;
+    });
+    expect(webgl2).toBe(true);
+
+    // No remote URL anywhere in the style: the basemap is the project's own data.
+    const style = await page.evaluate(() => JSON.stringify(window.__map!.getStyle()));
+    expect(style).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)/);
+
+    // MapLibre rendered roads and boundaries from /api/basemap and /api/regions.
+    const rendered = await page.evaluate(() => {
+      const features = window.__map!.queryRenderedFeatures();
+      const bySource: Record<string, number> = {};
+      for (const f of features) bySource[f.source] = (bySource[f.source] ?? 0) + 1;
+      return bySource;
+    });
+    expect(Object.keys(rendered).length).toBeGreaterThanOrEqual(2);
+
+    const box = await mapBox();
+    const stats = await regionStats(page, box);
+    expect(stats.distinctColours).toBeGreaterThan(60);
+
+    // Inside the district (a grid, tinted) differs from the land outside it.
+    const config = await page.evaluate(() =>
+      fetch('/api/config').then((r) => r.json() as Promise<{ bounds: [number, number, number, number] }>),
+    );
+    const [minLng, minLat] = config.bounds;
+    const outside = await project([minLng - 0.01, minLat - 0.005]);
+    const inside = await project([106.56, 26.6]);
+    const [outsideColour, insideColour] = await pixelsAt(page, [outside, inside]);
+    expect(colourDistance(outsideColour!, insideColour!)).toBeGreaterThan(8);
+    expect(await pick(inside.mapX, inside.mapY)).toMatchObject({ layer: 'grids' });
+  });
+
+  it('toggles a layer off and on: the grids stop being drawn and picked', async () => {
+    await jumpTo([106.62, 26.62], 14);
+    const box = await mapBox();
+    const centre = { mapX: box.width / 2 + 120, mapY: box.height / 2 + 60 };
+    expect(await pick(centre.mapX, centre.mapY, 0)).toMatchObject({ layer: 'grids' });
+    const before = (await pixelsAt(page, [{ x: box.x + centre.mapX, y: box.y + centre.mapY }]))[0]!;
+
+    await page.getByTestId('layer-toggle-grids').uncheck();
+    await page.waitForTimeout(500);
+    const picked = await pick(centre.mapX, centre.mapY, 0);
+    expect(picked?.layer ?? null).not.toBe('grids');
+    const after = (await pixelsAt(page, [{ x: box.x + centre.mapX, y: box.y + centre.mapY }]))[0]!;
+    expect(colourDistance(before, after)).toBeGreaterThan(5);
+
+    await page.getByTestId('layer-toggle-grids').check();
+    await page.waitForTimeout(500);
+    expect(await pick(centre.mapX, centre.mapY, 0)).toMatchObject({ layer: 'grids' });
+  });
+});
+
+describe('clicks', () => {
+  it('clicking a station opens its info panel', async () => {
+    const stations = await page.evaluate(() =>
+      fetch('/api/stations?kind=rider_station&status=active').then((r) => r.json() as Promise<StationCollection>),
+    );
+    const station = stations.features[0]!;
+    await jumpTo(station.geometry.coordinates as [number, number], 16);
+    const at = await project(station.geometry.coordinates as [number, number]);
+    expect(await pick(at.mapX, at.mapY, 4)).toMatchObject({
+      layer: 'stations-rider_station',
+      name: station.properties.name,
+    });
+    await page.mouse.click(at.x, at.y);
+    const panel = page.getByTestId('info-panel');
+    await panel.waitFor();
+    const text = await panel.innerText();
+    expect(text).toContain(station.properties.name);
+    expect(text).toContain(station.properties.address);
+    expect(text).toContain(station.properties.openingHours);
+  });
+
+  it('"nearest stations here" lists the nearest stations and draws lines to them', async () => {
+    const here: [number, number] = [106.62, 26.62];
+    await jumpTo(here, 15);
+    const at = await project(here);
+    await page.mouse.click(at.x, at.y);
+    await page.getByTestId('info-panel').waitFor();
+    const nearestRequest = page.waitForRequest((r) => r.url().includes('/api/stations/nearest'));
+    await page.getByTestId('info-nearest').click();
+    // The point the app asked about, exactly as it sent it.
+    const asked = new URL((await nearestRequest).url()).searchParams;
+    const clickedLngLat = [Number(asked.get('lng')), Number(asked.get('lat'))];
+    expect(clickedLngLat[0]).toBeCloseTo(here[0], 3);
+    expect(clickedLngLat[1]).toBeCloseTo(here[1], 3);
+    await page.getByTestId('nearest-item').first().waitFor();
+    const items = page.getByTestId('nearest-item');
+    expect(await items.count()).toBe(5);
+
+    // The here panel answers who is responsible at the point.
+    const hereText = await page.getByTestId('here-panel').innerText();
+    expect(hereText).toMatch(/社区/);
+    expect(hereText).toMatch(/520115\d{9}/); // the grid's code
+    expect([...(await page.evaluate(() => [...(window.__layersReady ?? [])]))]).toEqual(
+      expect.arrayContaining(['nearest-links', 'nearest-stations']),
+    );
+    // The list is the API's answer for that point, nearest first, each with its distance.
+    const ids = await items.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-station-id')));
+    const api = await page.evaluate(
+      ([lng, lat]) =>
+        fetch(`/api/stations/nearest?lng=${lng}&lat=${lat}&limit=5`).then(
+          (r) => r.json() as Promise<NearestStationCollection>,
+        ),
+      clickedLngLat,
+    );
+    expect(ids).toEqual(api.features.map((f) => f.properties.id));
+    expect(await items.first().innerText()).toContain(api.features[0]!.properties.name);
+
+    // The map eases to fit the stations; read pixels only once it has stopped.
+    await page.waitForFunction(() => !window.__map!.isMoving());
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          window.__map!.once('idle', () => resolve());
+          window.__map!.triggerRepaint();
+        }),
+    );
+    // The lines to the stations are drawn. Along the longest line that no panel covers, at a
+    // quarter, half and three quarters of its length, a pixel within 3 px has the link colour
+    // (blue, rgb 37 99 235 at 86 % opacity). A grid edge might match one point, not all three.
+    const panels = await page.evaluate(() =>
+      [...document.querySelectorAll('aside')].map((el) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+    );
+    const box = await mapBox();
+    const visible = (p: { x: number; y: number }) =>
+      p.x > box.x + 5 &&
+      p.x < box.x + box.width - 5 &&
+      p.y > box.y + 5 &&
+      p.y < box.y + box.height - 5 &&
+      !panels.some((b) => p.x >= b.x - 5 && p.x <= b.x + b.width + 5 && p.y >= b.y - 5 && p.y <= b.y + b.height + 5);
+    const lines = await Promise.all(
+      api.features.map(async (f) => {
+        const [lng, lat] = f.geometry.coordinates as [number, number];
+        const along = (t: number) =>
+          project([
+            clickedLngLat[0]! + (lng - clickedLngLat[0]!) * t,
+            clickedLngLat[1]! + (lat - clickedLngLat[1]!) * t,
+          ]);
+        return { distance: f.properties.distance_m, points: await Promise.all([0.25, 0.5, 0.75].map(along)) };
+      }),
+    );
+    const line = lines.filter((l) => l.points.every(visible)).sort((a, b) => b.distance - a.distance)[0];
+    expect(line).toBeDefined();
+    for (const point of line!.points) {
+      const around = [-3, -2, -1, 0, 1, 2, 3].flatMap((d) => [
+        { x: point.x + d, y: point.y },
+        { x: point.x, y: point.y + d },
+      ]);
+      const colours = await pixelsAt(page, around);
+      expect(Math.min(...colours.map((c) => colourDistance(c, [37, 99, 235, 255])))).toBeLessThan(60);
+    }
+  });
+});
+
+describe('coverage', () => {
+  it('draws the gaps of 15-minute walking circles and shows the figures', async () => {
+    // Close the panel left open by the nearest-stations test, so the whole district shows.
+    await page.locator('aside.detail button.close').first().click();
+    await page.getByTestId('tab-coverage').click();
+    await page.getByTestId('coverage-kind').selectOption('outdoor_worker_station');
+    await page.getByTestId('coverage-run').click();
+    await page.getByTestId('coverage-stats').waitFor({ timeout: 90_000 });
+    await page.waitForFunction(() => window.__layersReady?.has('coverage-gaps'));
+
+    const config = await page.evaluate(() =>
+      fetch('/api/config').then((r) => r.json() as Promise<{ bounds: [number, number, number, number] }>),
+    );
+    const [minLng, minLat, maxLng, maxLat] = config.bounds;
+    await page.evaluate(
+      (b) =>
+        new Promise<void>((resolve) => {
+          window.__map!.once('idle', () => resolve());
+          window.__map!.fitBounds(b, { padding: { top: 30, bottom: 30, left: 380, right: 30 }, animate: false });
+        }),
+      [minLng, minLat, maxLng, maxLat] as [number, number, number, number],
+    );
+    await page.waitForTimeout(500);
+    const box = await mapBox();
+    const { redPixels } = await regionStats(page, box);
+    // Outdoor-worker stations sit in the urban core: most of the rural west is a gap, drawn red.
+    expect(redPixels).toBeGreaterThan(20_000);
+
+    const stats = await page.getByTestId('coverage-stats').innerText();
+    expect(stats).toMatch(/\d+(\.\d)?%/);
+    expect(await page.getByTestId('coverage-table').locator('tbody tr').count()).toBe(10);
+
+    // A rural point far from every outdoor-worker station is inside a gap.
+    const rural = await project([106.5, 26.62]);
+    expect(await pick(rural.mapX, rural.mapY, 0)).toMatchObject({ layer: 'coverage-gaps' });
+
+    const docs = fileURLToPath(new URL('../../docs', import.meta.url));
+    mkdirSync(docs, { recursive: true });
+    await page.screenshot({ path: `${docs}/screenshot.png` });
+  });
+});
+
+describe('language', () => {
+  it('switches the interface to English and back', async () => {
+    await page.getByTestId('lang-switch').locator('[data-locale=en]').click();
+    await expect.poll(() => page.getByTestId('coverage-panel').innerText()).toMatch(/coverage/i);
+    await page.getByTestId('lang-switch').locator('[data-locale=zh-CN]').click();
+    await expect.poll(() => page.getByTestId('coverage-panel').innerText()).toMatch(/服务圈/);
+  });
+});
