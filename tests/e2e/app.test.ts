@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { NearestStationCollection, StationCollection } from '../../server/src/contracts';
+import type { HereResponse, NearestStationCollection, StationCollection } from '../../server/src/contracts';
 import { openSession, type Session } from './browser';
 import { colourDistance, pixelsAt, regionStats } from './pixels';
 
@@ -151,14 +151,40 @@ describe('clicks', () => {
     expect(text).toContain(station.properties.openingHours);
   });
 
+  it('clicking anywhere answers who is responsible here: community, grid, zone with its unit, nearest station', async () => {
+    const here: [number, number] = [106.62, 26.62];
+    await jumpTo(here, 15);
+    const at = await project(here);
+    const hereRequest = page.waitForRequest((r) => r.url().includes('/api/here'));
+    await page.mouse.click(at.x, at.y);
+    const asked = new URL((await hereRequest).url()).searchParams;
+    const api = await page.evaluate(
+      ([lng, lat]) => fetch(`/api/here?lng=${lng}&lat=${lat}`).then((r) => r.json() as Promise<HereResponse>),
+      [asked.get('lng'), asked.get('lat')],
+    );
+    const panel = page.getByTestId('here-panel');
+    await expect.poll(() => panel.innerText()).toContain(api.zone!.unit);
+    const text = await panel.innerText();
+    expect(text).toContain(api.community!.name);
+    expect(text).toContain(api.grid!.code);
+    expect(text).toContain(api.grid!.workerName!);
+    expect(text).toContain(api.nearestStation!.properties.name);
+
+    // The grid's name opens the grid's own panel.
+    await page.getByTestId('here-grid').click();
+    const info = page.getByTestId('info-panel');
+    await info.waitFor();
+    expect(await info.innerText()).toContain(api.grid!.code);
+  });
+
   it('"nearest stations here" lists the nearest stations and draws lines to them', async () => {
     const here: [number, number] = [106.62, 26.62];
     await jumpTo(here, 15);
     const at = await project(here);
     await page.mouse.click(at.x, at.y);
-    await page.getByTestId('info-panel').waitFor();
+    await page.getByTestId('here-panel').waitFor();
     const nearestRequest = page.waitForRequest((r) => r.url().includes('/api/stations/nearest'));
-    await page.getByTestId('info-nearest').click();
+    await page.getByTestId('nearest-button').click();
     // The point the app asked about, exactly as it sent it.
     const asked = new URL((await nearestRequest).url()).searchParams;
     const clickedLngLat = [Number(asked.get('lng')), Number(asked.get('lat'))];

@@ -32,7 +32,10 @@ export type Session = {
 };
 
 /** A fresh browser profile and page; `errors` collects every uncaught page error. */
-export async function openSession(viewport = { width: 1280, height: 800 }): Promise<Session> {
+export async function openSession(
+  viewport = { width: 1280, height: 800 },
+  device: { isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } = {},
+): Promise<Session> {
   const profile = mkdtempSync(join(tmpdir(), 'wangge-chromium-'));
   // Playwright rejects --user-data-dir in args; a persistent context takes the folder instead.
   const context = await chromium.launchPersistentContext(profile, {
@@ -40,6 +43,7 @@ export async function openSession(viewport = { width: 1280, height: 800 }): Prom
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    ...device,
     locale: 'zh-CN',
   });
   const page = context.pages()[0] ?? (await context.newPage());
