@@ -10,27 +10,14 @@ import type { DemandPoint } from './demand';
 import { PLACES, makeLandlineFactory } from './names';
 import type { CommunityRegion, SubdistrictRegion } from './regions';
 import type { Random } from './random';
+import { AMENITIES } from '../../server/src/contracts';
 
 const require = createRequire(import.meta.url);
 
 export type Station = { at: XY; props: DemoStationProps };
 
 /** Canonical amenity order (output lists are sorted by it so the file is stable and readable). */
-export const AMENITIES = [
-  'water',
-  'charging',
-  'ebike_charging',
-  'microwave',
-  'toilet',
-  'cooling',
-  'heating',
-  'rest',
-  'reading',
-  'first_aid',
-  'tyre_inflation',
-  'meals',
-  'wifi',
-] as const;
+export { AMENITIES };
 
 const HOURS = {
   outdoor: [

@@ -15,6 +15,7 @@ import { buildDemoCity, DEFAULT_SEED } from '../../data/src/build-demo-city';
 import { loadCommunities, loadSubdistricts } from '../../data/src/divisions';
 import { writeDemoCity } from '../../data/src/ensure';
 import type { DemoCity } from '../../data/src/types';
+import { AMENITIES } from '../../server/src/contracts';
 
 const require = createRequire(import.meta.url);
 const OpeningHours = require('opening_hours') as new (value: string) => unknown;
@@ -275,21 +276,7 @@ describe('stations', () => {
   });
 
   it('have valid opening hours, phones, amenities and statuses', () => {
-    const allowed = new Set([
-      'water',
-      'charging',
-      'ebike_charging',
-      'microwave',
-      'toilet',
-      'cooling',
-      'heating',
-      'rest',
-      'reading',
-      'first_aid',
-      'tyre_inflation',
-      'meals',
-      'wifi',
-    ]);
+    const allowed = new Set<string>(AMENITIES);
     for (const s of city.stations.features) {
       expect(() => new OpeningHours(s.properties.openingHours), s.properties.openingHours).not.toThrow();
       expect(s.properties.phone).toMatch(/^0851-8\d{7}$/);
