@@ -6,13 +6,15 @@ import {
   insertDemandPoints,
   insertGrids,
   insertRegions,
-  insertRoads,
   insertStations,
   insertWater,
   insertZones,
   recordDataset,
   truncateAll,
 } from '../queries/dataset.queries';
+import { writeSegments } from '../roads-import/import';
+import { nodeRoads } from '../roads-import/normalize';
+import { parseGeojson } from '../roads-import/parse-geojson';
 
 export const DEMO_DATASET = 'demo-city';
 
@@ -111,8 +113,10 @@ export async function loadDemoCity(
     for (const batch of chunks(city.demand.household, 10000)) await insertDemandPoints(tx, 'household', batch);
     for (const batch of chunks(city.demand.worker, 10000)) await insertDemandPoints(tx, 'worker', batch);
 
-    const roads = city.roads.features.map((f) => ({ ...f.properties, geojson: JSON.stringify(f.geometry) }));
-    for (const batch of chunks(roads)) await insertRoads(tx, batch);
+    // The same path as `npm run import:roads`: the demo's segments are already noded, so this
+    // writes them unchanged, and a change to the import rules shows up in the demo too.
+    const { segments } = nodeRoads(parseGeojson(city.roads));
+    counts.roads = await writeSegments(tx, segments);
 
     const water = city.water.features.map((f) => ({ ...f.properties, geojson: JSON.stringify(f.geometry) }));
     await insertWater(tx, water);

@@ -1,0 +1,40 @@
+import { type Kysely, type Transaction, sql } from 'kysely';
+import type { DB } from '../db/schema';
+import { asGeoJson } from '../db/postgis';
+
+/**
+ * Every road segment with its coordinates, for building the routing graph.
+ * ```sql
+ * SELECT id, class, oneway, ST_AsGeoJSON(geom, 7)::json -> 'coordinates' AS coordinates FROM road ORDER BY id
+ * ```
+ */
+export function listRoadSegments(db: Kysely<DB>) {
+  return db
+    .selectFrom('road')
+    .select((eb) => [
+      sql<number>`road.id::float8`.as('id'),
+      'road.class',
+      'road.oneway',
+      sql<[number, number][]>`(${asGeoJson(eb.ref('road.geom'))}) -> 'coordinates'`.as('coordinates'),
+    ])
+    .orderBy('road.id');
+}
+
+/** Changes whenever a road is added, removed or edited: the routing graph is rebuilt then. */
+export function roadsStamp(db: Kysely<DB>) {
+  return db
+    .selectFrom('road')
+    .select(
+      sql<string>`count(*) || '/' || coalesce(max(id)::text, '') || '/' || coalesce(sum(ST_NPoints(geom))::text, '')`.as(
+        'stamp',
+      ),
+    );
+}
+
+/**
+ * Empties the road table before a replacing import. DELETE, not TRUNCATE: TRUNCATE takes an
+ * exclusive lock that would block the server's readers until the import commits.
+ */
+export function deleteAllRoads(db: Kysely<DB> | Transaction<DB>) {
+  return db.deleteFrom('road');
+}
