@@ -97,7 +97,9 @@ const port = 39_000 + Math.floor(Math.random() * 1000);
 const url = `http://127.0.0.1:${port}`;
 try {
   let app = startApp({ DATA_DIR: dataDir, DATABASE_URL: '' }, port);
-  console.log(`embedded: cold start (new data folder, demo load) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`);
+  console.log(
+    `embedded: cold start (new data folder, demo load) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`,
+  );
   await stop(app);
   app = startApp({ DATA_DIR: dataDir, DATABASE_URL: '' }, port);
   console.log(`embedded: warm start (same folder) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`);
@@ -108,7 +110,9 @@ try {
     const scratch = await createScratchDatabase(process.env.DATABASE_URL, 'wangge_bench');
     try {
       app = startApp({ DATABASE_URL: scratch.url }, port);
-      console.log(`postgres: cold start (empty database, demo load) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`);
+      console.log(
+        `postgres: cold start (empty database, demo load) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`,
+      );
       await stop(app);
       app = startApp({ DATABASE_URL: scratch.url }, port);
       console.log(`postgres: warm start ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`);

@@ -24,6 +24,9 @@ import { hereService } from './services/here.service';
 import { regionsService } from './services/regions.service';
 import { stationsService } from './services/stations.service';
 import { zonesService } from './services/zones.service';
+import { routingService } from './services/routing.service';
+import { isochronesService } from './services/isochrones.service';
+import { isochronesRoutes } from './routes/isochrones.routes';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -32,14 +35,17 @@ export function createServices(database: Database, config: Pick<Config, 'showPer
   const regions = regionsService(db);
   const grids = gridsService(db, { showPersonalData: config.showPersonalData });
   const zones = zonesService(db);
-  const stations = stationsService(db);
+  const routing = routingService(db);
+  const stations = stationsService(db, routing);
   return {
+    routing,
     regions,
     grids,
     zones,
     stations,
     here: hereService({ regions, grids, zones, stations }),
-    coverage: coverageService(db),
+    coverage: coverageService(db, routing),
+    isochrones: isochronesService(routing),
     basemap: basemapService(db),
   };
 }
@@ -87,6 +93,7 @@ export function createApp(deps: {
   api.use(stationsRoutes(services.stations));
   api.use(hereRoutes(services.here));
   api.use(coverageRoutes(services.coverage));
+  api.use(isochronesRoutes(services.isochrones));
   api.use(basemapRoutes(services.basemap));
   api.use((req) => {
     throw new HttpError(

@@ -27,7 +27,7 @@ describe('input validation', () => {
     ['/api/coverage', 'missing region', /region/],
     ['/api/coverage?region=1&minutes=0', 'minutes too small', /minutes must be 1–60/],
     ['/api/coverage?region=1&mode=teleport', 'unknown mode', /mode/],
-    ['/api/coverage?region=1&method=network', 'network method not yet available', /method must be "radius"/],
+    ['/api/coverage?region=1&method=teleport', 'unknown method', /method must be "radius" or "network"/],
     ['/api/stations?bogus=1', 'unknown parameter', /bogus/],
     ['/api/stations/nearest?lng=1&lng=2&lat=3', 'repeated parameter', /lng/],
   ];

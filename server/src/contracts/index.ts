@@ -143,16 +143,22 @@ export type CoverageRegionRow = CoverageStats & {
   level: RegionLevel;
 };
 
+export const COVERAGE_METHODS = ['radius', 'network'] as const;
+export type CoverageMethod = (typeof COVERAGE_METHODS)[number];
+
 export type CoverageResponse = {
   region: { id: number; code: string; name: string; level: RegionLevel };
   minutes: number;
   mode: TravelMode;
-  method: 'radius';
+  /** radius: straight-line circles; network: isochrones that follow the streets. */
+  method: CoverageMethod;
   speed_m_per_min: number;
   radius_m: number;
   stationCount: number;
-  /** One geodesic circle per station that touches the region. */
+  /** radius: one geodesic circle per station that touches the region; network: empty. */
   circles: FeatureCollection<Polygon | MultiPolygon, { stationId: string; name: string; kind: StationKind }>;
+  /** The area some station reaches within the minutes, clipped to the region: the union of the circles or isochrones. */
+  reach: FeatureCollection<Polygon | MultiPolygon, { minutes: number }>;
   /** The region minus the union of the circles; one feature per disjoint gap. */
   gaps: FeatureCollection<Polygon, { area_m2: number; population: number }>;
   stats: CoverageStats;
@@ -186,4 +192,24 @@ export type ConfigResponse = {
   /** The district (top-level) region's id, the default for the coverage panel. */
   defaultRegionId: number | null;
   speeds_m_per_min: Record<TravelMode, number>;
+};
+
+/** Profiles of the street-network router. The coverage audit uses walk and e-bike; car is for routing. */
+export const ROUTING_PROFILES = ['walk', 'ebike', 'car'] as const;
+export type RoutingProfile = (typeof ROUTING_PROFILES)[number];
+
+/** GET /api/isochrones: one feature per band, smallest first; each band contains the smaller ones. */
+export type IsochroneProps = { minutes: number; mode: RoutingProfile; area_m2: number };
+export type IsochroneCollection = FeatureCollection<MultiPolygon, IsochroneProps> & {
+  origin: LngLat;
+  /** Where the origin joined the street network, and how far it had to walk to get there. */
+  snapped: LngLat & { distance_m: number };
+};
+
+/** GET /api/stations/reachable: stations whose street-network travel time to the point is within the minutes. */
+export type ReachableStationProps = StationProps & { duration_s: number };
+export type ReachableStationCollection = FeatureCollection<Point, ReachableStationProps> & {
+  origin: LngLat;
+  minutes: number;
+  mode: RoutingProfile;
 };

@@ -71,6 +71,9 @@ export const difference = (a: G, b: G) => sql<Geom>`COALESCE(ST_Difference(${a},
 /** `ST_CollectionExtract(g, 3)`: keep polygons only (intersections can yield lines and points). */
 export const polygonsOnly = (g: G) => sql<Geom>`ST_CollectionExtract(${g}, 3)`;
 
+/** `ST_MakeValid(g)`: repairs rings a client built (e.g. contoured isochrones) before overlay. */
+export const makeValid = (g: G) => sql<Geom>`ST_MakeValid(${g})`;
+
 /** `ST_IsValid(g)` */
 export const isValid = (g: G) => sql<boolean>`ST_IsValid(${g})`;
 

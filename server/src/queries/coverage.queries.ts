@@ -1,13 +1,15 @@
-import { type Kysely, sql } from 'kysely';
-import type { Geometry } from 'geojson';
-import type { DB } from '../db/schema';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Geometry, MultiPolygon } from 'geojson';
+import type { DB, Geom } from '../db/schema';
 import {
   areaM2,
   asGeoJson,
   difference,
+  fromGeoJson,
   geodesicBuffer,
   intersection,
   intersects,
+  makeValid,
   polygonsOnly,
   unionAgg,
   withinMeters,
@@ -16,8 +18,10 @@ import type { StationKind } from './stations.queries';
 
 export type DemandKind = 'household' | 'worker';
 
-export type RadiusCoverageRow = {
+export type CoverageRow = {
   circles: { station_id: string; name: string; kind: StationKind; geometry: Geometry }[] | null;
+  /** The cover clipped to the target region. */
+  reach: Geometry | null;
   regions:
     | {
         id: number;
@@ -34,34 +38,44 @@ export type RadiusCoverageRow = {
   gaps: { geometry: Geometry; area_m2: number; population: number }[] | null;
 };
 
+const ref = (name: string) => sql.ref(name) as RawBuilder<Geom>;
+
+/** What covers the region: geodesic circles around stations, or a given (isochrone) geometry. */
+export type Cover =
+  | { method: 'radius'; radius_m: number; kinds: StationKind[] | undefined }
+  | { method: 'network'; geometry: MultiPolygon };
+
 /**
- * Radius coverage of one region in a single round trip: each active station within `radius_m` of
- * the region gets a geodesic circle; the union of the circles is intersected with the region and
- * each child region; the gaps are the region minus that union, one row per disjoint polygon.
+ * Coverage of one region in a single round trip. The cover is either a geodesic circle around each
+ * active station within `radius_m` of the region (their union), or a given geometry (the street-
+ * network isochrones of the stations). The cover is intersected with the region and each child
+ * region; the gaps are the region minus the cover, one row per disjoint polygon.
  *
  * Population is the sum of demand-point weights; a point counts as covered when it lies in the
- * union, so covered + gap populations add up to the total exactly.
+ * cover, so covered + gap populations add up to the total exactly.
  */
-export function radiusCoverage(
-  db: Kysely<DB>,
-  args: { regionId: number; radius_m: number; kinds: StationKind[] | undefined; demand: DemandKind[] },
-) {
-  const kindFilter = args.kinds?.length ? sql`AND s.kind = ANY(${sql.val(args.kinds)}::text[])` : sql``;
+export function coverage(db: Kysely<DB>, args: { regionId: number; cover: Cover; demand: DemandKind[] }) {
   const demand = sql.val(args.demand);
-  const r = args.radius_m;
-  const ref = (name: string) => sql.ref(name) as never;
-  return sql<RadiusCoverageRow>`
+  const cover = args.cover;
+  const stationCircles =
+    cover.method === 'radius'
+      ? sql`
+        SELECT s.id, s.name, s.kind, ${geodesicBuffer(ref('s.geom'), cover.radius_m)} AS circle
+        FROM station s, target
+        WHERE s.status = 'active'
+          ${cover.kinds?.length ? sql`AND s.kind = ANY(${sql.val(cover.kinds)}::text[])` : sql``}
+          AND ${withinMeters(ref('s.geom'), ref('target.geom'), cover.radius_m)}`
+      : sql`SELECT NULL::uuid AS id, NULL::text AS name, NULL::text AS kind, NULL::geometry AS circle WHERE false`;
+  const coverGeometry =
+    cover.method === 'radius'
+      ? sql`SELECT ${unionAgg(ref('circle'))} AS geom FROM station_circle`
+      : sql`SELECT ${makeValid(fromGeoJson(cover.geometry))} AS geom`;
+  return sql<CoverageRow>`
     WITH target AS (
       SELECT id, geom FROM region WHERE id = ${args.regionId}
     ),
-    station_circle AS (
-      SELECT s.id, s.name, s.kind, ${geodesicBuffer(ref('s.geom'), r)} AS circle
-      FROM station s, target
-      WHERE s.status = 'active' ${kindFilter} AND ${withinMeters(ref('s.geom'), ref('target.geom'), r)}
-    ),
-    cover AS (
-      SELECT ${unionAgg(ref('circle'))} AS geom FROM station_circle
-    ),
+    station_circle AS (${stationCircles}),
+    cover AS (${coverGeometry}),
     area AS (
       SELECT reg.id, reg.code, reg.name, reg.level, reg.geom, reg.id = target.id AS is_target
       FROM region reg, target
@@ -89,6 +103,8 @@ export function radiusCoverage(
     SELECT
       (SELECT json_agg(json_build_object('station_id', id, 'name', name, 'kind', kind,
          'geometry', ${asGeoJson(ref('circle'))}) ORDER BY name) FROM station_circle) AS circles,
+      (SELECT ${asGeoJson(polygonsOnly(intersection(ref('target.geom'), ref('cover.geom'))))}
+         FROM target CROSS JOIN cover WHERE cover.geom IS NOT NULL) AS reach,
       (SELECT json_agg(row_to_json(area_stats)) FROM area_stats) AS regions,
       (SELECT json_agg(json_build_object('geometry', ${asGeoJson(ref('g.geom'))},
          'area_m2', ${areaM2(ref('g.geom'))},
@@ -100,7 +116,7 @@ export function radiusCoverage(
 
 /**
  * A cheap fingerprint of the data coverage depends on. Any insert, delete or edit of a station,
- * region or demand point changes it, so cached coverage results are never served stale.
+ * region, demand point or road changes it, so cached coverage results are never served stale.
  * ```sql
  * SELECT concat_ws('|', (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM station), …)
  * ```
@@ -111,5 +127,6 @@ export function coverageDataStamp() {
       (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM station),
       (SELECT count(*) || '/' || coalesce(max(id)::text, '') || '/' || coalesce(sum(weight)::text, '') FROM demand_point),
       (SELECT count(*) || '/' || coalesce(max(id)::text, '') FROM region),
+      (SELECT count(*) || '/' || coalesce(max(id)::text, '') FROM road),
       (SELECT string_agg(version, ',') FROM dataset)) AS stamp`;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { TRAVEL_MODES } from '../contracts';
+import { COVERAGE_METHODS, TRAVEL_MODES } from '../contracts';
 import type { coverageService } from '../services/coverage.service';
 import { StationKinds, csvOf } from './validation';
 
@@ -8,9 +8,7 @@ export const CoverageQuery = z.strictObject({
   region: z.coerce.number({ error: 'region must be a region id' }).int().positive(),
   minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
   mode: z.enum(TRAVEL_MODES).default('walk'),
-  method: z
-    .literal('radius', { error: 'method must be "radius" (street-network isochrones are not available yet)' })
-    .default('radius'),
+  method: z.enum(COVERAGE_METHODS, { error: 'method must be "radius" or "network"' }).default('radius'),
   kind: StationKinds.optional(),
   demand: csvOf(['household', 'worker'] as const, 'demand kind').default(['household', 'worker']),
 });
@@ -20,10 +18,11 @@ export function coverageRoutes(coverage: ReturnType<typeof coverageService>) {
   router.get('/coverage', async (req, res) => {
     const query = CoverageQuery.parse(req.query);
     res.json(
-      await coverage.radius({
+      await coverage.compute({
         regionId: query.region,
         minutes: query.minutes,
         mode: query.mode,
+        method: query.method,
         kinds: query.kind,
         demand: query.demand,
       }),

@@ -4,7 +4,8 @@ import { CoverageQuery } from './coverage.routes';
 import { GridsQuery } from './grids.routes';
 import { HereQuery } from './here.routes';
 import { RegionsQuery } from './regions.routes';
-import { NearestQuery, StationsQuery } from './stations.routes';
+import { NearestQuery, ReachableQuery, StationsQuery } from './stations.routes';
+import { IsochronesQuery } from './isochrones.routes';
 import { ZonesQuery } from './zones.routes';
 
 type Endpoint = { path: string; summary: string; description?: string; query?: z.ZodObject; response: string };
@@ -58,9 +59,23 @@ const ENDPOINTS: Endpoint[] = [
     path: '/coverage',
     summary: 'Service-circle coverage of a region: circles, gaps and figures per child region',
     description:
-      'Radius method: each active station gets a geodesic circle of speed × minutes (walk 80 m/min, e-bike 250 m/min).',
+      "method=radius: each active station gets a geodesic circle of speed × minutes (walk 80 m/min, e-bike 250 m/min). method=network: the stations' street-network isochrones instead.",
     query: CoverageQuery,
     response: 'CoverageResponse',
+  },
+  {
+    path: '/isochrones',
+    summary: 'Street-network isochrones from a point: one polygon per band',
+    description:
+      'Follows the streets (walk 4.8 km/h, e-bike 15 km/h, car by road class; oneway for car). Bands nest; unreachable pockets are holes; land more than 50 m from a reached street is left out.',
+    query: IsochronesQuery,
+    response: 'FeatureCollection<MultiPolygon, IsochroneProps>',
+  },
+  {
+    path: '/stations/reachable',
+    summary: 'Stations that reach a point within the minutes on the street network, fastest first',
+    query: ReachableQuery,
+    response: 'FeatureCollection<Point, ReachableStationProps>',
   },
   {
     path: '/basemap',
@@ -94,6 +109,9 @@ export function openApiDocument() {
           '200': { description: endpoint.response, content: { 'application/json': {} } },
           '400': { description: 'Invalid input: { "error": { "code", "message", "details" } }' },
           ...(endpoint.path === '/coverage' ? { '404': { description: 'Unknown region' } } : {}),
+          ...(['/isochrones', '/stations/reachable'].includes(endpoint.path)
+            ? { '422': { description: 'No street usable by the mode within 500 m of the point' } }
+            : {}),
         },
       },
     };

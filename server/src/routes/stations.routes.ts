@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { STATION_STATUSES } from '../contracts';
+import { ROUTING_PROFILES, STATION_STATUSES } from '../contracts';
 import type { stationsService } from '../services/stations.service';
 import { Amenities, Bbox, Lat, Lng, StationKinds, csvOf } from './validation';
 
@@ -22,6 +22,17 @@ export const NearestQuery = z.strictObject({
   open: BooleanFlag.optional().meta({ description: 'only stations open now (Beijing time)' }),
 });
 
+export const ReachableQuery = z.strictObject({
+  lng: Lng,
+  lat: Lat,
+  mode: z.enum(ROUTING_PROFILES).default('walk'),
+  minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
+  limit: z.coerce.number().int().min(1).max(50).default(5),
+  kind: StationKinds.optional(),
+  amenity: Amenities.optional(),
+  open: BooleanFlag.optional().meta({ description: 'only stations open now (Beijing time)' }),
+});
+
 export function stationsRoutes(stations: ReturnType<typeof stationsService>) {
   const router = Router();
   router.get('/stations', async (req, res) => {
@@ -36,6 +47,21 @@ export function stationsRoutes(stations: ReturnType<typeof stationsService>) {
       await stations.nearest({
         lng: query.lng,
         lat: query.lat,
+        limit: query.limit,
+        kinds: query.kind,
+        amenities: query.amenity,
+        openNow: query.open,
+      }),
+    );
+  });
+  router.get('/stations/reachable', async (req, res) => {
+    const query = ReachableQuery.parse(req.query);
+    res.json(
+      await stations.reachable({
+        lng: query.lng,
+        lat: query.lat,
+        mode: query.mode,
+        minutes: query.minutes,
         limit: query.limit,
         kinds: query.kind,
         amenities: query.amenity,

@@ -1,16 +1,28 @@
 import type { Kysely } from 'kysely';
-import type { Polygon } from 'geojson';
-import type { CoverageRegionRow, CoverageResponse, CoverageStats, StationKind, TravelMode } from '../contracts';
+import type { MultiPolygon, Polygon } from 'geojson';
+import type {
+  CoverageMethod,
+  CoverageRegionRow,
+  CoverageResponse,
+  CoverageStats,
+  StationKind,
+  TravelMode,
+} from '../contracts';
 import type { DB } from '../db/schema';
 import { notFound } from '../errors';
-import { coverageDataStamp, radiusCoverage, type DemandKind } from '../queries/coverage.queries';
+import { type Cover, type DemandKind, coverage, coverageDataStamp } from '../queries/coverage.queries';
 import { findRegion } from '../queries/regions.queries';
+import { listStations } from '../queries/stations.queries';
+import { isochrones, snapPoint } from '../routing';
+import type { Snap } from '../routing/types';
 import { roundTo } from './geojson';
+import { MAX_SNAP_M, type routingService } from './routing.service';
 
 /**
  * Travel speeds behind the radius method. Walking at 80 m/min is the usual planning figure
  * (GB 50180-2018's 15-minute circle of 800–1,000 m allows for detours on top of it). E-bikes are
  * limited to 25 km/h in China (GB 17761-2018); 15 km/h = 250 m/min is a realistic urban average.
+ * The street-network profiles (server/src/routing/profiles.ts) use the same speeds.
  */
 export const SPEEDS_M_PER_MIN: Record<TravelMode, number> = { walk: 80, ebike: 250 };
 
@@ -18,6 +30,7 @@ export type CoverageQuery = {
   regionId: number;
   minutes: number;
   mode: TravelMode;
+  method: CoverageMethod;
   kinds?: StationKind[] | undefined;
   demand: DemandKind[];
 };
@@ -45,22 +58,34 @@ function toStats(row: {
   };
 }
 
-export function coverageService(db: Kysely<DB>) {
+export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routingService>) {
   // Coverage of a whole district takes a second or more on the embedded database, so results are
   // cached, keyed by a fingerprint of the data they depend on (see coverageDataStamp).
   const cache = new Map<string, Promise<CoverageResponse>>();
+
+  /** The street-network cover: one multi-source isochrone from every active station of the kinds. */
+  async function networkCover(query: CoverageQuery): Promise<{ cover: Cover; stationCount: number }> {
+    const graph = await routing.graph();
+    const stations = await listStations(db, { kinds: query.kinds, statuses: ['active'] }).execute();
+    const snaps: Snap[] = [];
+    for (const station of stations) {
+      const [lng, lat] = station.geometry.coordinates as [number, number];
+      const snap = snapPoint(graph, lng, lat, query.mode, MAX_SNAP_M);
+      if (snap) snaps.push(snap);
+    }
+    const empty: MultiPolygon = { type: 'MultiPolygon', coordinates: [] };
+    const band = snaps.length ? isochrones(graph, query.mode, snaps, [query.minutes])[0] : undefined;
+    return { cover: { method: 'network', geometry: band?.geometry ?? empty }, stationCount: snaps.length };
+  }
 
   async function compute(query: CoverageQuery): Promise<CoverageResponse> {
     const region = await findRegion(db, query.regionId).executeTakeFirst();
     if (!region) throw notFound('Region', query.regionId);
     const speed = SPEEDS_M_PER_MIN[query.mode];
     const radius_m = speed * query.minutes;
-    const { rows } = await radiusCoverage(db, {
-      regionId: region.id,
-      radius_m,
-      kinds: query.kinds,
-      demand: query.demand,
-    }).execute(db);
+    const network = query.method === 'network' ? await networkCover(query) : null;
+    const cover: Cover = network?.cover ?? { method: 'radius', radius_m, kinds: query.kinds };
+    const { rows } = await coverage(db, { regionId: region.id, cover, demand: query.demand }).execute(db);
     const row = rows[0];
     const areas = row?.regions ?? [];
     const target = areas.find((a) => a.is_target);
@@ -79,10 +104,10 @@ export function coverageService(db: Kysely<DB>) {
       region: { id: region.id, code: region.code, name: region.name, level: region.level },
       minutes: query.minutes,
       mode: query.mode,
-      method: 'radius',
+      method: query.method,
       speed_m_per_min: speed,
       radius_m,
-      stationCount: circles.length,
+      stationCount: network ? network.stationCount : circles.length,
       circles: {
         type: 'FeatureCollection',
         features: circles.map((c) => ({
@@ -90,6 +115,12 @@ export function coverageService(db: Kysely<DB>) {
           geometry: c.geometry as Polygon,
           properties: { stationId: c.station_id, name: c.name, kind: c.kind },
         })),
+      },
+      reach: {
+        type: 'FeatureCollection',
+        features: row?.reach
+          ? [{ type: 'Feature', geometry: row.reach as Polygon | MultiPolygon, properties: { minutes: query.minutes } }]
+          : [],
       },
       gaps: {
         type: 'FeatureCollection',
@@ -105,13 +136,14 @@ export function coverageService(db: Kysely<DB>) {
   }
 
   return {
-    async radius(query: CoverageQuery): Promise<CoverageResponse> {
+    async compute(query: CoverageQuery): Promise<CoverageResponse> {
       const { rows } = await coverageDataStamp().execute(db);
       const key = JSON.stringify([
         rows[0]?.stamp,
         query.regionId,
         query.minutes,
         query.mode,
+        query.method,
         query.kinds?.slice().sort(),
         query.demand.slice().sort(),
       ]);

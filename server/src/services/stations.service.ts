@@ -3,6 +3,9 @@ import type { Point } from 'geojson';
 import type {
   Amenity,
   LngLat,
+  ReachableStationCollection,
+  ReachableStationProps,
+  RoutingProfile,
   NearestStationCollection,
   NearestStationProps,
   StationCollection,
@@ -12,6 +15,8 @@ import type { DB } from '../db/schema';
 import { listStations, nearestStationShortlist, type StationFilter } from '../queries/stations.queries';
 import { roundTo, toFeature, toFeatureCollection } from './geojson';
 import { isOpenAt } from './opening-hours';
+import { travelTimes, snapPoint } from '../routing';
+import { MAX_SNAP_M, type routingService } from './routing.service';
 
 type StationRow = Awaited<ReturnType<ReturnType<typeof listStations>['execute']>>[number];
 
@@ -38,7 +43,10 @@ const SPHERE_ERROR = 0.006;
 
 export type NearestQuery = LngLat & StationFilter & { limit: number; openNow?: boolean | undefined; now?: Date };
 
-export function stationsService(db: Kysely<DB>) {
+export type ReachableQuery = LngLat &
+  StationFilter & { mode: RoutingProfile; minutes: number; limit: number; openNow?: boolean | undefined; now?: Date };
+
+export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routingService>) {
   return {
     async list(filter: StationFilter, now = new Date()): Promise<StationCollection> {
       const rows = await listStations(db, filter).execute();
@@ -83,6 +91,63 @@ export function stationsService(db: Kysely<DB>) {
         }
         shortlist *= 2;
       }
+    },
+
+    /**
+     * "Reachable from the N nearest stations in X min": the stations whose travel time *to* the
+     * point on the street network is within the minutes, fastest first. Walking and e-bikes may
+     * use streets both ways, so one search from the point gives every station's time; a car obeys
+     * oneway streets, so each station is searched from (bounded by the minutes).
+     */
+    async reachable(query: ReachableQuery): Promise<ReachableStationCollection> {
+      const now = query.now ?? new Date();
+      const limit_s = query.minutes * 60;
+      const { graph, snap: here } = await routing.snap(query.lng, query.lat, query.mode);
+      const rows = (
+        await listStations(db, {
+          kinds: query.kinds,
+          amenities: query.amenities,
+          statuses: query.statuses ?? ['active'],
+        }).execute()
+      ).filter((row) => !query.openNow || toStationProps(row, now).openNow);
+      const snapped = rows.flatMap((row) => {
+        const [lng, lat] = row.geometry.coordinates as [number, number];
+        const snap = snapPoint(graph, lng, lat, query.mode, MAX_SNAP_M);
+        return snap ? [{ row, snap }] : [];
+      });
+      const symmetric = query.mode !== 'car';
+      const times = symmetric
+        ? travelTimes(
+            graph,
+            query.mode,
+            [here],
+            snapped.map((s) => s.snap),
+            limit_s,
+          )
+        : travelTimes(
+            graph,
+            query.mode,
+            snapped.map((s) => s.snap),
+            [here],
+            limit_s,
+          );
+      const reached = snapped
+        .map((s, i) => ({ ...s, duration_s: times[i]! }))
+        .filter((s) => s.duration_s <= limit_s)
+        .sort((a, b) => a.duration_s - b.duration_s)
+        .slice(0, query.limit);
+      return {
+        type: 'FeatureCollection',
+        origin: { lng: query.lng, lat: query.lat },
+        minutes: query.minutes,
+        mode: query.mode,
+        features: reached.map(({ row, duration_s }) =>
+          toFeature<StationRow, Point, ReachableStationProps>(row, () => ({
+            ...toStationProps(row, now),
+            duration_s: roundTo(duration_s, 0),
+          })),
+        ),
+      };
     },
   };
 }

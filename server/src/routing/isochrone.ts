@@ -1,0 +1,558 @@
+/**
+ * Reached street pieces and isochrone polygons.
+ *
+ * Polygon method: a distance raster, not a buffer-union. For each band, every cell of a grid in a
+ * local metric projection gets its distance to the nearest street point reached within the band's
+ * time (computed exactly against each straight sub-segment, cut at the exact time), and d3-contour
+ * traces `reachWidth_m − distance = 0` with linear interpolation. Because the field is a true
+ * distance, the traced edge lies within centimetres of the exact 50 m buffer on straight streets
+ * (a travel-time field would put it anywhere within half a cell); because a larger band's reached
+ * set contains the smaller band's, its field is pointwise larger and its contour encloses the smaller
+ * one, so bands nest; and marching squares keeps holes (a park no street reaches stays out).
+ *
+ * Why not ST_Buffer + ST_Union of the reached segments (the issue's other option): measured by
+ * bench/routing.ts on the 123k-edge synthetic city (2-core AMD EPYC, shared machine), a 15-minute
+ * e-bike isochrone here takes p50 ≈ 15 ms end to end (snap + search ≈ 0.7 ms, the raster the rest);
+ * pgr_drivingDistance + ST_Union(ST_Buffer(edge::geography, 50)) of the fully reached edges takes
+ * ≈ 730 ms (≈ 50× slower, and without partial edges), and even pgr_drivingDistance + a concave hull
+ * of the reached nodes (no holes, no reach width, no exact cuts) takes ≈ 35–45 ms. The raster's cost
+ * is bounded by the grid (cells are 10–25 m, ≈ 320 × 320 cells for a 15-minute e-bike reach), not
+ * by the number of segments, and it needs no database round trip.
+ */
+import { contours } from 'd3-contour';
+import type { MultiPolygon, Position } from 'geojson';
+import { profileCosts, vertexBefore } from './graph';
+import { localMetric } from './local-metric';
+import { search } from './search';
+import type { IsochroneBand, Profile, ReachedSegment, RoadGraph, SearchResult, Snap } from './types';
+
+/**
+ * Reached pieces in struct-of-arrays form: piece i lies on edge `edge[i]` from fraction `x0[i]`
+ * to `x1[i]` (x0 < x1), with arrival `t0[i]` at x0 and `t1[i]` at x1, linear in between.
+ */
+type Pieces = {
+  count: number;
+  edge: Int32Array;
+  x0: Float64Array;
+  x1: Float64Array;
+  t0: Float64Array;
+  t1: Float64Array;
+};
+
+function growPieces(pieces: Pieces): void {
+  const size = pieces.edge.length * 2;
+  const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const b = make(size);
+    b.set(a);
+    return b;
+  };
+  pieces.edge = grow(pieces.edge, (n) => new Int32Array(n));
+  pieces.x0 = grow(pieces.x0, (n) => new Float64Array(n));
+  pieces.x1 = grow(pieces.x1, (n) => new Float64Array(n));
+  pieces.t0 = grow(pieces.t0, (n) => new Float64Array(n));
+  pieces.t1 = grow(pieces.t1, (n) => new Float64Array(n));
+}
+
+const emptyPieces = (): Pieces => ({
+  count: 0,
+  edge: new Int32Array(1024),
+  x0: new Float64Array(1024),
+  x1: new Float64Array(1024),
+  t0: new Float64Array(1024),
+  t1: new Float64Array(1024),
+});
+
+/** Per-graph scratch: an edge stamp to visit each edge once, and the piece buffers. */
+type Workspace = { stamp: Uint32Array; generation: number; pieces: Pieces };
+const workspaces = new WeakMap<RoadGraph, Workspace>();
+
+function workspaceFor(graph: RoadGraph): Workspace {
+  let workspace = workspaces.get(graph);
+  if (!workspace) {
+    workspace = { stamp: new Uint32Array(graph.edgeCount), generation: 0, pieces: emptyPieces() };
+    workspaces.set(graph, workspace);
+  }
+  if (++workspace.generation === 0xffffffff) {
+    workspace.stamp.fill(0);
+    workspace.generation = 1;
+  }
+  return workspace;
+}
+
+// Arrival along one edge is the lower envelope of a few linear functions t(x) = a + b·x on
+// [lo, hi] (x = fraction along the edge): from its first node, from its last node, and both ways
+// from every origin snapped onto it. Scratch for at most this many functions per edge.
+const MAX_FUNCTIONS = 64;
+const fa = new Float64Array(MAX_FUNCTIONS);
+const fb = new Float64Array(MAX_FUNCTIONS);
+const flo = new Float64Array(MAX_FUNCTIONS);
+const fhi = new Float64Array(MAX_FUNCTIONS);
+const breaks = new Float64Array(MAX_FUNCTIONS * MAX_FUNCTIONS + 4 * MAX_FUNCTIONS + 2);
+const EPSILON = 1e-12;
+
+function pushPiece(pieces: Pieces, e: number, x0: number, x1: number, a: number, b: number): void {
+  if (!(x1 - x0 > EPSILON)) return;
+  const last = pieces.count - 1;
+  // Merge with the previous piece when it continues the same linear function on the same edge.
+  if (
+    last >= 0 &&
+    pieces.edge[last] === e &&
+    Math.abs(pieces.x1[last]! - x0) <= EPSILON &&
+    Math.abs(pieces.t1[last]! - (a + b * x0)) <= 1e-9 &&
+    Math.abs((pieces.t1[last]! - pieces.t0[last]!) / (pieces.x1[last]! - pieces.x0[last]!) - b) <= 1e-9
+  ) {
+    pieces.x1[last] = x1;
+    pieces.t1[last] = a + b * x1;
+    return;
+  }
+  if (pieces.count === pieces.edge.length) growPieces(pieces);
+  const i = pieces.count++;
+  pieces.edge[i] = e;
+  pieces.x0[i] = x0;
+  pieces.x1[i] = x1;
+  pieces.t0[i] = a + b * x0;
+  pieces.t1[i] = a + b * x1;
+}
+
+/** The part of [lo, hi] where a + b·x ≤ limit. */
+function clipOne(pieces: Pieces, e: number, a: number, b: number, lo: number, hi: number, limit: number): void {
+  if (b > 0) pushPiece(pieces, e, lo, Math.min(hi, (limit - a) / b), a, b);
+  else if (b < 0) pushPiece(pieces, e, Math.max(lo, (limit - a) / b), hi, a, b);
+  else if (a <= limit) pushPiece(pieces, e, lo, hi, a, b);
+}
+
+function envelope(pieces: Pieces, e: number, n: number, limit: number): void {
+  if (n === 1) {
+    clipOne(pieces, e, fa[0]!, fb[0]!, flo[0]!, fhi[0]!, limit);
+    return;
+  }
+  let m = 0;
+  breaks[m++] = 0;
+  breaks[m++] = 1;
+  for (let i = 0; i < n; i++) {
+    breaks[m++] = flo[i]!;
+    breaks[m++] = fhi[i]!;
+    if (fb[i] !== 0) breaks[m++] = (limit - fa[i]!) / fb[i]!;
+    for (let j = i + 1; j < n; j++) if (fb[i] !== fb[j]) breaks[m++] = (fa[j]! - fa[i]!) / (fb[i]! - fb[j]!);
+  }
+  const sorted = breaks.subarray(0, m).sort();
+  let previous = 0;
+  for (let k = 0; k < m; k++) {
+    const x = sorted[k]!;
+    if (x <= previous + EPSILON) continue;
+    if (x > 1) break;
+    const mid = (previous + x) / 2;
+    let best = -1;
+    let bestTime = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (mid < flo[i]! || mid > fhi[i]!) continue;
+      const time = fa[i]! + fb[i]! * mid;
+      if (time < bestTime) {
+        bestTime = time;
+        best = i;
+      }
+    }
+    if (best >= 0 && bestTime <= limit) pushPiece(pieces, e, previous, x, fa[best]!, fb[best]!);
+    previous = x;
+  }
+}
+
+/** Fills the workspace pieces with every reached part of every edge (see `reachedSegments`). */
+function collectPieces(graph: RoadGraph, result: SearchResult, limit_s: number): Pieces {
+  const costs = profileCosts(graph, result.profile);
+  const workspace = workspaceFor(graph);
+  const { stamp, generation, pieces } = workspace;
+  pieces.count = 0;
+  const arrival = result.arrival_s;
+  const originsByEdge = new Map<number, number[]>();
+  result.origins.forEach((snap, i) => {
+    const list = originsByEdge.get(snap.edge);
+    if (list) list.push(i);
+    else originsByEdge.set(snap.edge, [i]);
+  });
+
+  const visit = (e: number) => {
+    if (stamp[e] === generation) return;
+    stamp[e] = generation;
+    const cf = costs.forward_s[e]!;
+    const cb = costs.backward_s[e]!;
+    const tFrom = arrival[graph.edgeFrom[e]!]!;
+    const tTo = arrival[graph.edgeTo[e]!]!;
+    let n = 0;
+    if (tFrom <= limit_s && cf < Infinity) {
+      fa[n] = tFrom;
+      fb[n] = cf;
+      flo[n] = 0;
+      fhi[n++] = 1;
+    }
+    if (tTo <= limit_s && cb < Infinity) {
+      fa[n] = tTo + cb;
+      fb[n] = -cb;
+      flo[n] = 0;
+      fhi[n++] = 1;
+    }
+    const onEdge = originsByEdge.get(e);
+    if (onEdge) {
+      for (const i of onEdge) {
+        if (n + 2 > MAX_FUNCTIONS) break;
+        const f = result.origins[i]!.fraction;
+        if (cf < Infinity) {
+          fa[n] = -f * cf;
+          fb[n] = cf;
+          flo[n] = f;
+          fhi[n++] = 1;
+        }
+        if (cb < Infinity) {
+          fa[n] = f * cb;
+          fb[n] = -cb;
+          flo[n] = 0;
+          fhi[n++] = f;
+        }
+      }
+    }
+    if (n > 0) envelope(pieces, e, n, limit_s);
+  };
+
+  for (const snap of result.origins) visit(snap.edge);
+  for (let k = 0; k < result.reachedCount; k++) {
+    const u = result.reachedNodes[k]!;
+    if (arrival[u]! > limit_s) continue;
+    for (let slot = graph.adjacencyStart[u]!; slot < graph.adjacencyStart[u + 1]!; slot++) {
+      visit(graph.adjacencyEdge[slot]!);
+    }
+  }
+  return pieces;
+}
+
+/** Scratch for `walkPiece`: the points of one piece (grown on demand). */
+let walkLng = new Float64Array(256);
+let walkLat = new Float64Array(256);
+let walkTime = new Float64Array(256);
+
+function walkPush(count: number, lng: number, lat: number, seconds: number): number {
+  if (count === walkLng.length) {
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    walkLng = grow(walkLng);
+    walkLat = grow(walkLat);
+    walkTime = grow(walkTime);
+  }
+  walkLng[count] = lng;
+  walkLat[count] = lat;
+  walkTime[count] = seconds;
+  return count + 1;
+}
+
+/**
+ * Writes the start, every interior vertex, and the end of piece `i` to `walkLng` / `walkLat` /
+ * `walkTime` (cut points interpolated at their exact distance along the polyline) and returns the
+ * point count. No closures: this runs for every reached edge.
+ */
+function walkPiece(graph: RoadGraph, pieces: Pieces, i: number): number {
+  const e = pieces.edge[i]!;
+  const length = graph.edgeLength_m[e]!;
+  const d0 = pieces.x0[i]! * length;
+  const d1 = pieces.x1[i]! * length;
+  const t0 = pieces.t0[i]!;
+  const slope = d1 > d0 ? (pieces.t1[i]! - t0) / (d1 - d0) : 0;
+  const distance = graph.vertexDistance_m;
+  const v0 = vertexBefore(graph, e, d0);
+  const v1 = vertexBefore(graph, e, d1);
+  let count = pushAlong(graph, e, v0, d0, t0, 0);
+  for (let w = v0 + 1; w <= v1; w++) {
+    const d = distance[w]!;
+    if (d > d0 && d < d1) {
+      count = walkPush(count, graph.vertexLngLat[w * 2]!, graph.vertexLngLat[w * 2 + 1]!, t0 + slope * (d - d0));
+    }
+  }
+  return pushAlong(graph, e, v1, d1, t0 + slope * (d1 - d0), count);
+}
+
+/** Pushes the point `d` metres along edge `e`, between its vertex `v` and the next. */
+function pushAlong(graph: RoadGraph, e: number, v: number, d: number, seconds: number, count: number): number {
+  const coords = graph.vertexLngLat;
+  const last = graph.edgeVertexStart[e + 1]! - 1;
+  if (v >= last) return walkPush(count, coords[last * 2]!, coords[last * 2 + 1]!, seconds);
+  const distance = graph.vertexDistance_m;
+  const span = distance[v + 1]! - distance[v]!;
+  const f = span > 0 ? Math.min(1, Math.max(0, (d - distance[v]!) / span)) : 0;
+  return walkPush(
+    count,
+    coords[v * 2]! + (coords[v * 2 + 2]! - coords[v * 2]!) * f,
+    coords[v * 2 + 1]! + (coords[v * 2 + 3]! - coords[v * 2 + 1]!) * f,
+    seconds,
+  );
+}
+
+/**
+ * Every reached piece of street as a LineString with exact cut points: an edge reached from node u
+ * at t_u is covered for (limit − t_u)·speed metres from u, likewise from its other node when the
+ * profile may travel that way, and both ways from any origin snapped onto it. `from_s` / `to_s` are
+ * the arrival seconds at the first / last coordinate and time is linear in between, so an edge
+ * reached from both ends whose pieces overlap comes back whole as two features meeting where the
+ * two arrivals are equal. `edge` is the edge index (`graph.edgeId[edge]` is the road id).
+ */
+export function reachedSegments(
+  graph: RoadGraph,
+  result: SearchResult,
+  profile: Profile,
+  limit_s: number,
+): ReachedSegment[] {
+  if (profile !== result.profile) throw new Error(`search result is for ${result.profile}, not ${profile}`);
+  const pieces = collectPieces(graph, result, Math.min(limit_s, result.limit_s));
+  const features: ReachedSegment[] = [];
+  for (let i = 0; i < pieces.count; i++) {
+    const count = walkPiece(graph, pieces, i);
+    const coordinates: Position[] = [];
+    for (let p = 0; p < count; p++) coordinates.push([walkLng[p]!, walkLat[p]!]);
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates },
+      properties: { edge: pieces.edge[i]!, from_s: pieces.t0[i]!, to_s: pieces.t1[i]! },
+    });
+  }
+  return features;
+}
+
+export type IsochroneOptions = {
+  /** Pedestrian reach either side of a reached street, metres (default 50). */
+  reachWidth_m?: number;
+  /** Raster cell, metres (default: span / 250, clamped to 10–25 m). */
+  cell_m?: number;
+};
+
+/** Grid buffers reused between calls (grown, never shrunk). */
+let distanceBuffers: Float32Array[] = [];
+let fieldBuffer = new Float64Array(0);
+
+function buffers(bands: number, cells: number): Float32Array[] {
+  if (distanceBuffers.length < bands || (distanceBuffers[0]?.length ?? 0) < cells) {
+    const size = Math.max(cells, distanceBuffers[0]?.length ?? 0);
+    distanceBuffers = Array.from({ length: Math.max(bands, distanceBuffers.length) }, () => new Float32Array(size));
+  }
+  if (fieldBuffer.length < cells) fieldBuffer = new Float64Array(cells);
+  return distanceBuffers;
+}
+
+const round7 = (v: number) => Math.round(v * 1e7) / 1e7;
+
+/**
+ * Isochrone bands from `origins`, one MultiPolygon per entry of `minutes`, smallest first: the land
+ * within `reachWidth_m` of a street point reached within the band's minutes (see the file comment
+ * for the method). Rings follow RFC 7946 (exteriors counter-clockwise, holes clockwise);
+ * coordinates have 7 decimals; `area_m2` is measured in the local metric projection.
+ */
+export function isochrones(
+  graph: RoadGraph,
+  profile: Profile,
+  origins: readonly Snap[],
+  minutes: readonly number[],
+  options: IsochroneOptions = {},
+  reuse?: SearchResult,
+): IsochroneBand[] {
+  const bandMinutes = [...minutes].sort((a, b) => a - b);
+  const limits = bandMinutes.map((m) => m * 60);
+  const maxLimit = limits[limits.length - 1] ?? 0;
+  const reach = options.reachWidth_m ?? 50;
+  const result = search(graph, profile, origins, maxLimit, reuse);
+  const pieces = collectPieces(graph, result, maxLimit);
+  const empty = (): IsochroneBand[] =>
+    bandMinutes.map((m) => ({
+      type: 'Feature',
+      geometry: { type: 'MultiPolygon', coordinates: [] },
+      properties: { minutes: m, area_m2: 0 },
+    }));
+  if (pieces.count === 0) return empty();
+
+  // Project every piece's points once: xs/ys in metres, ts in seconds; pieceEnd marks boundaries.
+  let minLng = Infinity;
+  let maxLng = -Infinity;
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  let pointCount = 0;
+  let xs = new Float64Array(pieces.count * 4);
+  let ys = new Float64Array(pieces.count * 4);
+  let ts = new Float64Array(pieces.count * 4);
+  const pieceEnd = new Int32Array(pieces.count);
+  for (let i = 0; i < pieces.count; i++) {
+    const count = walkPiece(graph, pieces, i);
+    if (pointCount + count > xs.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array((pointCount + count) * 2);
+        b.set(a);
+        return b;
+      };
+      xs = grow(xs);
+      ys = grow(ys);
+      ts = grow(ts);
+    }
+    for (let p = 0; p < count; p++) {
+      const lng = walkLng[p]!;
+      const lat = walkLat[p]!;
+      xs[pointCount] = lng;
+      ys[pointCount] = lat;
+      ts[pointCount++] = walkTime[p]!;
+      if (lng < minLng) minLng = lng;
+      if (lng > maxLng) maxLng = lng;
+      if (lat < minLat) minLat = lat;
+      if (lat > maxLat) maxLat = lat;
+    }
+    pieceEnd[i] = pointCount;
+  }
+  const metric = localMetric((minLng + maxLng) / 2, (minLat + maxLat) / 2);
+  for (let p = 0; p < pointCount; p++) {
+    xs[p] = (xs[p]! - metric.lng0) * metric.kx;
+    ys[p] = (ys[p]! - metric.lat0) * metric.ky;
+  }
+  const spanX = (maxLng - minLng) * metric.kx;
+  const spanY = (maxLat - minLat) * metric.ky;
+  const cell = options.cell_m ?? Math.min(25, Math.max(10, Math.max(spanX, spanY) / 250));
+  // Cells within `radius` of a segment get exact distances; beyond it they keep `far`. Every cell
+  // next to an inside cell is within reach + one cell, so the interpolated edge is always exact.
+  const radius = reach + cell * 1.01;
+  const far = (reach + cell * 2) ** 2;
+  const pad = radius + cell * 2;
+  const originX = -spanX / 2 - pad;
+  const originY = -spanY / 2 - pad;
+  const nx = Math.ceil((spanX + 2 * pad) / cell) + 1;
+  const ny = Math.ceil((spanY + 2 * pad) / cell) + 1;
+  const cells = nx * ny;
+  const grid: Grid = { nx, ny, originX, originY, cell, radius };
+  const bandCount = limits.length;
+  const distance2 = buffers(bandCount, cells);
+  for (let b = 0; b < bandCount; b++) distance2[b]!.fill(far, 0, cells);
+
+  const clipLo = new Float64Array(bandCount);
+  const clipHi = new Float64Array(bandCount);
+  let start = 0;
+  for (let i = 0; i < pieces.count; i++) {
+    const end = pieceEnd[i]!;
+    for (let p = start; p + 1 < end; p++) {
+      const px = xs[p]!;
+      const py = ys[p]!;
+      const dx = xs[p + 1]! - px;
+      const dy = ys[p + 1]! - py;
+      const length = Math.sqrt(dx * dx + dy * dy);
+      const tp = ts[p]!;
+      const tq = ts[p + 1]!;
+      // The sub-range [clipLo, clipHi] (metres along) reached within each band; empty = lo > hi.
+      let firstBand = bandCount;
+      for (let b = bandCount - 1; b >= 0; b--) {
+        const limit = limits[b]! + 1e-9;
+        if (tp <= limit && tq <= limit) {
+          clipLo[b] = 0;
+          clipHi[b] = length;
+        } else if (tp > limit && tq > limit) {
+          break;
+        } else if (tp <= limit) {
+          clipLo[b] = 0;
+          clipHi[b] = (length * (limit - tp)) / (tq - tp);
+        } else {
+          clipLo[b] = (length * (limit - tp)) / (tq - tp);
+          clipHi[b] = length;
+        }
+        firstBand = b;
+      }
+      if (firstBand === bandCount) continue;
+      for (let b = firstBand; b < bandCount; b++) {
+        const lo = length > 0 ? clipLo[b]! / length : 0;
+        const hi = length > 0 ? clipHi[b]! / length : 0;
+        stampSegment(distance2[b]!, grid, px + dx * lo, py + dy * lo, px + dx * hi, py + dy * hi);
+      }
+    }
+    start = end;
+  }
+
+  const tracer = contours().size([nx, ny]).thresholds([0]);
+  const field = fieldBuffer;
+  return bandMinutes.map((m, b) => {
+    const grid = distance2[b]!;
+    for (let c = 0; c < cells; c++) field[c] = reach - Math.sqrt(grid[c]!);
+    // d3-contour reads values[0 … nx·ny − 1] only, so a longer reused buffer is fine.
+    const traced = tracer.contour(field as unknown as number[], 0);
+    return toBand(traced.coordinates, m, metric, originX, originY, cell);
+  });
+}
+
+type Grid = { nx: number; ny: number; originX: number; originY: number; cell: number; radius: number };
+
+/**
+ * Lowers each cell within `grid.radius` of segment a–b (metres) to its squared distance from the
+ * segment. Rows are clipped to the segment's capsule, so diagonal segments visit few empty cells.
+ */
+function stampSegment(values: Float32Array, grid: Grid, ax: number, ay: number, bx: number, by: number): void {
+  const { nx, ny, originX, originY, cell, radius } = grid;
+  const dx = bx - ax;
+  const dy = by - ay;
+  const length2 = dx * dx + dy * dy;
+  const length = Math.sqrt(length2);
+  const i0 = Math.max(0, Math.floor((Math.min(ax, bx) - radius - originX) / cell));
+  const i1 = Math.min(nx - 1, Math.ceil((Math.max(ax, bx) + radius - originX) / cell));
+  const j0 = Math.max(0, Math.floor((Math.min(ay, by) - radius - originY) / cell));
+  const j1 = Math.min(ny - 1, Math.ceil((Math.max(ay, by) + radius - originY) / cell));
+  const diagonal = Math.abs(dx) > 1e-6 * length && Math.abs(dy) > 1e-6 * length;
+  for (let j = j0; j <= j1; j++) {
+    const wy = originY + j * cell - ay;
+    let k0 = i0;
+    let k1 = i1;
+    if (diagonal) {
+      // |wx·dy − wy·dx| < radius·length: the band of cells within `radius` of the segment's line.
+      let xLo = (wy * dx - radius * length) / dy;
+      let xHi = (wy * dx + radius * length) / dy;
+      if (dy < 0) {
+        const swap = xLo;
+        xLo = xHi;
+        xHi = swap;
+      }
+      k0 = Math.max(i0, Math.floor((ax + xLo - originX) / cell));
+      k1 = Math.min(i1, Math.ceil((ax + xHi - originX) / cell));
+    }
+    const row = j * nx;
+    for (let k = k0; k <= k1; k++) {
+      const wx = originX + k * cell - ax;
+      let t = length2 > 0 ? (wx * dx + wy * dy) / length2 : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const ex = wx - t * dx;
+      const ey = wy - t * dy;
+      const d2 = ex * ex + ey * ey;
+      if (d2 < values[row + k]!) values[row + k] = d2;
+    }
+  }
+}
+
+/**
+ * Grid rings (sample (i, j) at (i + 0.5, j + 0.5) in d3-contour's units) to `[lng, lat]` rings,
+ * rewound to RFC 7946, with the area from the metric coordinates.
+ */
+function toBand(
+  polygons: Position[][][],
+  minutes: number,
+  metric: ReturnType<typeof localMetric>,
+  originX: number,
+  originY: number,
+  cell: number,
+): IsochroneBand {
+  let area = 0;
+  const coordinates: MultiPolygon['coordinates'] = polygons.map((rings) =>
+    rings.map((ring, r) => {
+      let twiceArea = 0;
+      const metres = ring.map(([gx, gy]) => [originX + (gx! - 0.5) * cell, originY + (gy! - 0.5) * cell] as const);
+      for (let k = 0, prev = metres.length - 1; k < metres.length; prev = k++) {
+        twiceArea += metres[prev]![0] * metres[k]![1] - metres[k]![0] * metres[prev]![1];
+      }
+      const exterior = r === 0;
+      // Exteriors counter-clockwise (positive shoelace with y north), holes clockwise.
+      if (exterior !== twiceArea > 0) metres.reverse();
+      area += exterior ? Math.abs(twiceArea) / 2 : -Math.abs(twiceArea) / 2;
+      return metres.map(([x, y]) => [round7(metric.lng0 + x / metric.kx), round7(metric.lat0 + y / metric.ky)]);
+    }),
+  );
+  return {
+    type: 'Feature',
+    geometry: { type: 'MultiPolygon', coordinates },
+    properties: { minutes, area_m2: Math.round(area * 10) / 10 },
+  };
+}

@@ -1,0 +1,28 @@
+import type { IsochroneCollection, LngLat, RoutingProfile } from '../contracts';
+import { isochrones } from '../routing';
+import { roundTo } from './geojson';
+import type { routingService } from './routing.service';
+
+export function isochronesService(routing: ReturnType<typeof routingService>) {
+  return {
+    /** Street-network isochrones from one point, one band per minutes value, smallest first. */
+    async from(query: LngLat & { mode: RoutingProfile; minutes: number[] }): Promise<IsochroneCollection> {
+      const { graph, snap } = await routing.snap(query.lng, query.lat, query.mode);
+      const bands = isochrones(graph, query.mode, [snap], query.minutes);
+      return {
+        type: 'FeatureCollection',
+        origin: { lng: query.lng, lat: query.lat },
+        snapped: { lng: snap.point[0], lat: snap.point[1], distance_m: roundTo(snap.distance_m, 1) },
+        features: bands.map((band) => ({
+          type: 'Feature',
+          geometry: band.geometry,
+          properties: {
+            minutes: band.properties.minutes,
+            mode: query.mode,
+            area_m2: roundTo(band.properties.area_m2, 0),
+          },
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * Street-network isochrones, reachable stations and network coverage through the API, on small
+ * hand-made street networks stored in the real road table.
+ */
+import type { Position } from 'geojson';
+import { booleanPointInPolygon } from '@turf/turf';
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CoverageResponse, IsochroneCollection, ReachableStationCollection } from '../../server/src/contracts';
+import { insertRoads } from '../../server/src/queries/dataset.queries';
+import { seedDemand, seedRegions, seedStations } from '../support/seed';
+import { resetData, testContext } from './harness';
+
+type Ctx = Awaited<ReturnType<typeof testContext>>;
+let ctx: Ctx;
+
+/** Metres east/north of (106.6, 26.6) to [lng, lat], by a local equirectangular projection. */
+const BASE = [106.6, 26.6];
+const M_PER_DEG_LAT = 110_770; // WGS84 meridian degree near 26.6°N
+const M_PER_DEG_LNG = 111_320 * Math.cos((26.6 * Math.PI) / 180);
+const at = (east_m: number, north_m: number): [number, number] => [
+  BASE[0]! + east_m / M_PER_DEG_LNG,
+  BASE[1]! + north_m / M_PER_DEG_LAT,
+];
+const line = (cls: string, ...points: [number, number][]) => ({
+  class: cls,
+  name: null,
+  oneway: false,
+  geojson: JSON.stringify({ type: 'LineString', coordinates: points.map(([e, n]) => at(e, n)) }),
+});
+
+/**
+ * A river runs north–south at x = 1000 m. West bank: a street along y = 0 from x = 0 to 900 m and a
+ * north–south street at x = 900 m up to y = 2000 m. The only bridge is at y = 2000 m; the east bank
+ * has a street from the bridge down to (1100, 0) and along y = 0 to x = 2000 m.
+ */
+const RIVER_TOWN = [
+  line('residential', [0, 0], [900, 0]),
+  line('residential', [900, 0], [900, 2000]),
+  line('residential', [900, 2000], [1100, 2000]), // the bridge
+  line('residential', [1100, 2000], [1100, 0]),
+  line('residential', [1100, 0], [2000, 0]),
+];
+
+beforeEach(async () => {
+  ctx = await testContext();
+  await resetData(ctx.database);
+  await insertRoads(ctx.database.db, RIVER_TOWN);
+});
+
+const inside = (lngLat: Position, fc: IsochroneCollection, minutes: number) => {
+  const band = fc.features.find((f) => f.properties.minutes === minutes)!;
+  return booleanPointInPolygon(lngLat, band.geometry);
+};
+
+describe('GET /api/isochrones', () => {
+  it('follows the streets: the far bank is reached only over the bridge', async () => {
+    const [lng, lat] = at(800, 0);
+    const res = await request(ctx.app)
+      .get(`/api/isochrones?lng=${lng}&lat=${lat}&mode=walk&minutes=5,10,15`)
+      .expect(200);
+    const fc = res.body as IsochroneCollection;
+    expect(fc.features.map((f) => f.properties.minutes)).toEqual([5, 10, 15]);
+    expect(fc.snapped.distance_m).toBeLessThan(1);
+    // Areas grow with the minutes, and each band lies inside the next.
+    const areas = fc.features.map((f) => f.properties.area_m2);
+    expect(areas[0]).toBeLessThan(areas[1]!);
+    expect(areas[1]).toBeLessThan(areas[2]!);
+    for (const polygon of fc.features[0]!.geometry.coordinates) {
+      for (const p of polygon[0]!.filter((_, i) => i % 5 === 0)) {
+        expect(booleanPointInPolygon(p, fc.features[2]!.geometry)).toBe(true);
+      }
+    }
+    // 300 m of walking is 3.75 min: (1100, 0) is 300 m away across the water but 2.3 km by road.
+    expect(inside(at(900, 0), fc, 5)).toBe(true);
+    expect(inside(at(1150, 0), fc, 5)).toBe(false);
+    expect(inside(at(1150, 0), fc, 15)).toBe(false);
+    // 15 min = 1,200 m: up the west street to y ≈ 1,100 m, never over the bridge (2,100 m away).
+    expect(inside(at(900, 1000), fc, 15)).toBe(true);
+    expect(inside(at(1100, 2000), fc, 15)).toBe(false);
+    // Land more than 50 m from a reached street is never included.
+    expect(inside(at(500, 200), fc, 15)).toBe(false);
+  });
+
+  it('rebuilds the graph when the roads change: a new bridge makes the far bank reachable', async () => {
+    const [lng, lat] = at(800, 0);
+    const url = `/api/isochrones?lng=${lng}&lat=${lat}&mode=walk&minutes=5`;
+    const before = (await request(ctx.app).get(url).expect(200)).body as IsochroneCollection;
+    expect(inside(at(1150, 0), before, 5)).toBe(false);
+    await insertRoads(ctx.database.db, [line('footway', [900, 0], [1100, 0])]);
+    const after = (await request(ctx.app).get(url).expect(200)).body as IsochroneCollection;
+    expect(inside(at(1150, 0), after, 5)).toBe(true);
+  });
+
+  it('answers 422 with a clear message when no street is near the point', async () => {
+    const [lng, lat] = at(500, 5000);
+    const res = await request(ctx.app).get(`/api/isochrones?lng=${lng}&lat=${lat}`).expect(422);
+    expect(res.body.error.code).toBe('no_street_nearby');
+    expect(res.body.error.message).toMatch(/No street usable by walk within 500 m/);
+  });
+
+  it('rejects bad minutes with a 400 that says what to fix', async () => {
+    const res = await request(ctx.app).get(`/api/isochrones?lng=106.6&lat=26.6&minutes=5,abc`).expect(400);
+    expect(res.body.error.message).toMatch(/minutes must be whole numbers from 1 to 60/);
+  });
+});
+
+describe('GET /api/stations/reachable', () => {
+  it('lists the stations that reach the point within the minutes, fastest first', async () => {
+    await seedStations(ctx.database, [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(300, 10) }, properties: { name: 'west-300m' } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(910, 500) }, properties: { name: 'west-street' } },
+      // 250 m away in a straight line, but across the river: 2.3 km on foot.
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(1150, 10) }, properties: { name: 'east-bank' } },
+    ]);
+    const [lng, lat] = at(900, 0);
+    const res = await request(ctx.app)
+      .get(`/api/stations/reachable?lng=${lng}&lat=${lat}&mode=walk&minutes=15`)
+      .expect(200);
+    const fc = res.body as ReachableStationCollection;
+    expect(fc.features.map((f) => f.properties.name)).toEqual(['west-street', 'west-300m']);
+    // At 80 m/min: west-street is 500 m up the street (375 s), west-300m 600 m back west (450 s).
+    expect(fc.features.map((f) => f.properties.duration_s)).toEqual([375, 450]);
+  });
+});
+
+describe('GET /api/coverage?method=network', () => {
+  it('does not let a station cover the far side of a river, unlike the radius method', async () => {
+    const region = {
+      type: 'Polygon' as const,
+      coordinates: [[at(0, -300), at(2000, -300), at(2000, 2100), at(0, 2100), at(0, -300)]],
+    };
+    const ids = await seedRegions(ctx.database, [
+      { code: '520199', name: '河镇', level: 'district', geometry: region },
+    ]);
+    await seedStations(ctx.database, [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(900, 0) }, properties: { name: 'west-bank' } },
+    ]);
+    await seedDemand(ctx.database, {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Point', coordinates: at(880, 20) }, properties: { weight: 100 } },
+        { type: 'Feature', geometry: { type: 'Point', coordinates: at(1120, 20) }, properties: { weight: 60 } },
+      ],
+    });
+    const base = `/api/coverage?region=${ids.get('520199')}&minutes=5&mode=walk`;
+    const radius = (await request(ctx.app).get(`${base}&method=radius`).expect(200)).body as CoverageResponse;
+    const network = (await request(ctx.app).get(`${base}&method=network`).expect(200)).body as CoverageResponse;
+    expect(radius.stats.covered_population).toBe(160);
+    expect(network.method).toBe('network');
+    expect(network.stats.covered_population).toBe(100);
+    expect(network.stats.covered_area_m2).toBeLessThan(radius.stats.covered_area_m2);
+    expect(network.reach.features).toHaveLength(1);
+    expect(network.circles.features).toEqual([]);
+    expect(network.gaps.features.reduce((s, g) => s + g.properties.population, 0)).toBe(60);
+  });
+});
