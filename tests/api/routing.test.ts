@@ -153,5 +153,13 @@ describe('GET /api/coverage?method=network', () => {
     expect(network.reach.features).toHaveLength(1);
     expect(network.circles.features).toEqual([]);
     expect(network.gaps.features.reduce((s, g) => s + g.properties.population, 0)).toBe(60);
+
+    // reach_m sets how far from a reached street counts as covered (default 150 m).
+    const narrow = (await request(ctx.app).get(`${base}&method=network&reach_m=50`).expect(200))
+      .body as CoverageResponse;
+    expect(narrow.stats.covered_area_m2).toBeLessThan(network.stats.covered_area_m2 * 0.5);
+    expect(narrow.stats.covered_population).toBe(100); // the west-bank point is 20 m from the street
+    const bad = await request(ctx.app).get(`${base}&method=network&reach_m=900`).expect(400);
+    expect(bad.body.error.message).toMatch(/reach_m must be 0–500 metres/);
   });
 });

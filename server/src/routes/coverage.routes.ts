@@ -9,6 +9,12 @@ export const CoverageQuery = z.strictObject({
   minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
   mode: z.enum(TRAVEL_MODES).default('walk'),
   method: z.enum(COVERAGE_METHODS, { error: 'method must be "radius" or "network"' }).default('radius'),
+  reach_m: z.coerce
+    .number()
+    .min(0, 'reach_m must be 0–500 metres')
+    .max(500, 'reach_m must be 0–500 metres')
+    .optional()
+    .meta({ description: 'network method: metres from a reached street counted as covered (default 150)' }),
   kind: StationKinds.optional(),
   demand: csvOf(['household', 'worker'] as const, 'demand kind').default(['household', 'worker']),
 });
@@ -23,6 +29,7 @@ export function coverageRoutes(coverage: ReturnType<typeof coverageService>) {
         minutes: query.minutes,
         mode: query.mode,
         method: query.method,
+        reach_m: query.reach_m,
         kinds: query.kind,
         demand: query.demand,
       }),

@@ -26,11 +26,19 @@ import { MAX_SNAP_M, type routingService } from './routing.service';
  */
 export const SPEEDS_M_PER_MIN: Record<TravelMode, number> = { walk: 80, ebike: 250 };
 
+/**
+ * How far from a reached street the network method counts people as covered. Streets in the data
+ * stop at the gate of a compound (小区): the last stretch to a door is on foot along paths the map
+ * does not have. 150 m is about half a typical compound's side; `reach_m` overrides it.
+ */
+export const DEFAULT_NETWORK_REACH_M = 150;
+
 export type CoverageQuery = {
   regionId: number;
   minutes: number;
   mode: TravelMode;
   method: CoverageMethod;
+  reach_m?: number | undefined;
   kinds?: StationKind[] | undefined;
   demand: DemandKind[];
 };
@@ -74,7 +82,8 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
       if (snap) snaps.push(snap);
     }
     const empty: MultiPolygon = { type: 'MultiPolygon', coordinates: [] };
-    const band = snaps.length ? isochrones(graph, query.mode, snaps, [query.minutes])[0] : undefined;
+    const reachWidth_m = query.reach_m ?? DEFAULT_NETWORK_REACH_M;
+    const band = snaps.length ? isochrones(graph, query.mode, snaps, [query.minutes], { reachWidth_m })[0] : undefined;
     return { cover: { method: 'network', geometry: band?.geometry ?? empty }, stationCount: snaps.length };
   }
 
@@ -144,6 +153,7 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
         query.minutes,
         query.mode,
         query.method,
+        query.reach_m,
         query.kinds?.slice().sort(),
         query.demand.slice().sort(),
       ]);
