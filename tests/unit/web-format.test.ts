@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatArea, formatDistance, formatInteger, formatPercent } from '../../web/src/lib/i18n/format';
+import {
+  formatArea,
+  formatDistance,
+  formatDuration,
+  formatInteger,
+  formatPercent,
+} from '../../web/src/lib/i18n/format';
 
 describe('formatDistance', () => {
   it('shows metres below a kilometre', () => {
@@ -49,5 +55,29 @@ describe('formatInteger', () => {
     expect(formatInteger(12_345.6)).toBe('12,346');
     expect(formatInteger(640_000, 'en')).toBe('640,000');
     expect(formatInteger(1_079, 'zh-CN')).toBe('1,079');
+  });
+});
+
+describe('formatDuration', () => {
+  it('gives whole minutes in each locale', () => {
+    expect(formatDuration(360)).toBe('6 分钟');
+    expect(formatDuration(360, 'en')).toBe('6 min');
+    expect(formatDuration(372, 'zh-CN')).toBe('6 分钟');
+    expect(formatDuration(900)).toBe('15 分钟');
+  });
+  it('rounds to the nearest minute', () => {
+    expect(formatDuration(60)).toBe('1 分钟');
+    expect(formatDuration(89)).toBe('1 分钟');
+    expect(formatDuration(90)).toBe('2 分钟');
+    expect(formatDuration(880, 'en')).toBe('15 min');
+  });
+  it('says "<1" under a minute', () => {
+    expect(formatDuration(0)).toBe('<1 分钟');
+    expect(formatDuration(59.9)).toBe('<1 分钟');
+    expect(formatDuration(12, 'en')).toBe('<1 min');
+  });
+  it('never shows NaN', () => {
+    expect(formatDuration(Number.NaN)).toBe('–');
+    expect(formatDuration(Number.POSITIVE_INFINITY, 'en')).toBe('–');
   });
 });

@@ -9,7 +9,13 @@ import {
   placeholders,
   translate,
 } from '../../web/src/lib/i18n/translate';
-import { AMENITIES, STATION_KINDS, STATION_STATUSES } from '../../web/src/lib/constants';
+import {
+  AMENITIES,
+  COVERAGE_METHODS,
+  STATION_KINDS,
+  STATION_STATUSES,
+  TRAVEL_MODES,
+} from '../../web/src/lib/constants';
 
 describe('i18n dictionaries', () => {
   it('have exactly the same keys', () => {
@@ -37,6 +43,26 @@ describe('i18n dictionaries', () => {
       for (const amenity of AMENITIES) expect(keys).toContain(`amenity.${amenity}`);
       for (const status of STATION_STATUSES) expect(keys).toContain(`status.${status}`);
     }
+  });
+
+  it('label every coverage method (with its hint) and travel mode', () => {
+    for (const locale of LOCALES) {
+      const keys = Object.keys(dictionaries[locale]);
+      for (const method of COVERAGE_METHODS) {
+        expect(keys).toContain(`coverage.method.${method}`);
+        expect(keys).toContain(`coverage.method.${method}Hint`);
+      }
+      for (const mode of TRAVEL_MODES) expect(keys).toContain(`coverage.mode.${mode}`);
+    }
+  });
+
+  it('word the reachable-stations line and the street-network note', () => {
+    expect(translate('zh-CN', 'reachable.count', { minutes: 15, count: 3, mode: '步行' })).toBe(
+      '15 分钟内可达的驿站：3 个（步行）',
+    );
+    expect(translate('zh-CN', 'reachable.empty', { minutes: 15, mode: '步行' })).toContain('15 分钟内没有可达的驿站');
+    expect(translate('zh-CN', 'coverage.method.networkHint')).toBe('沿街道路网计算，绕行河流、铁路和封闭小区');
+    expect(translate('en', 'reachable.count', { minutes: 10, count: 2, mode: 'E-bike' })).toContain('10 min');
   });
 
   it('name the app in both languages', () => {

@@ -232,6 +232,16 @@ describe('coverageLayers', () => {
         },
       ],
     },
+    reach: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'MultiPolygon', coordinates: [[ring(106.6, 26.6)], [ring(106.62, 26.6)]] },
+          properties: { minutes: 15 },
+        },
+      ],
+    },
     gaps: {
       type: 'FeatureCollection',
       features: [
@@ -242,23 +252,44 @@ describe('coverageLayers', () => {
         },
       ],
     },
-  } satisfies Pick<CoverageResponse, 'circles' | 'gaps'>);
+  } satisfies Pick<CoverageResponse, 'circles' | 'reach' | 'gaps'>);
 
-  it('draws circles (not pickable) under gaps (pickable)', () => {
-    const [circles, gaps] = coverageLayers(coverage);
-    expect(circles?.id).toBe('coverage-circles');
+  const byId = (layers: Layer[], id: string) => layers.find((layer) => layer.id === id);
+
+  it('draws the reached area under the circles (neither pickable), and gaps (pickable) on top', () => {
+    const layers = coverageLayers(coverage);
+    expect(layers.map((layer) => layer.id)).toEqual(['coverage-reach', 'coverage-circles', 'coverage-gaps']);
+    const [reach, circles, gaps] = layers;
+    expect(reach?.props.pickable).toBe(false);
+    expect(reach?.props.data).toBe(coverage.reach.features);
+    expect(access(reach!, 'getFillColor', coverage.reach.features[0])).toEqual(COLOURS.coverageReachFill);
     expect(circles?.props.pickable).toBe(false);
     expect(circles?.props.data).toBe(coverage.circles.features);
-    expect(gaps?.id).toBe('coverage-gaps');
     expect(gaps?.props.pickable).toBe(true);
     expect(gaps?.props.data).toBe(coverage.gaps.features);
     expect(access(gaps!, 'getFillColor', coverage.gaps.features[0])).toEqual(COLOURS.gapFill);
   });
 
-  it('toggles circles and gaps separately', () => {
-    const [circles, gaps] = coverageLayers(coverage, { showCircles: false });
-    expect(circles?.props.visible).toBe(false);
-    expect(gaps?.props.visible).toBe(true);
+  it('draws a network answer (no circles) from its reach alone', () => {
+    const network = { ...coverage, circles: { type: 'FeatureCollection' as const, features: [] } };
+    const layers = coverageLayers(network);
+    expect(byId(layers, 'coverage-circles')?.props.data).toEqual([]);
+    expect(byId(layers, 'coverage-reach')?.props.data).toHaveLength(1);
+  });
+
+  it('draws no reach for an answer without one', () => {
+    const { circles, gaps } = coverage;
+    expect(byId(coverageLayers({ circles, gaps }), 'coverage-reach')?.props.data).toEqual([]);
+  });
+
+  it('toggles reach, circles and gaps separately', () => {
+    const layers = coverageLayers(coverage, { showCircles: false });
+    expect(byId(layers, 'coverage-circles')?.props.visible).toBe(false);
+    expect(byId(layers, 'coverage-reach')?.props.visible).toBe(true);
+    expect(byId(layers, 'coverage-gaps')?.props.visible).toBe(true);
+    const hidden = coverageLayers(coverage, { showReach: false });
+    expect(byId(hidden, 'coverage-reach')?.props.visible).toBe(false);
+    expect(byId(hidden, 'coverage-circles')?.props.visible).toBe(true);
   });
 });
 

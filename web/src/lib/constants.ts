@@ -1,4 +1,12 @@
-import type { Amenity, RoadClass, StationKind, StationStatus, TravelMode } from './types';
+import type {
+  Amenity,
+  CoverageMethod,
+  RoadClass,
+  RoutingProfile,
+  StationKind,
+  StationStatus,
+  TravelMode,
+} from './types';
 
 /**
  * Runtime copies of the contract's enumerations. The contract module may only be imported with
@@ -38,6 +46,12 @@ export const STATION_STATUSES: Exhaustive<StationStatus, typeof stationStatuses>
 const travelModes = ['walk', 'ebike'] as const;
 export const TRAVEL_MODES: Exhaustive<TravelMode, typeof travelModes> = travelModes;
 
+const routingProfiles = ['walk', 'ebike', 'car'] as const;
+export const ROUTING_PROFILES: Exhaustive<RoutingProfile, typeof routingProfiles> = routingProfiles;
+
+const coverageMethods = ['radius', 'network'] as const;
+export const COVERAGE_METHODS: Exhaustive<CoverageMethod, typeof coverageMethods> = coverageMethods;
+
 const roadClasses = [
   'motorway',
   'trunk',
@@ -52,3 +66,6 @@ export const ROAD_CLASSES: Exhaustive<RoadClass, typeof roadClasses> = roadClass
 
 export const COVERAGE_MINUTES = [5, 10, 15] as const;
 export type CoverageMinutes = (typeof COVERAGE_MINUTES)[number];
+
+/** The isochrone bands the "here" panel asks for, smallest first. */
+export const ISOCHRONE_MINUTES = [5, 10, 15] as const;

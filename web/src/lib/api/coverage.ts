@@ -1,4 +1,4 @@
-import type { CoverageResponse, StationKind, TravelMode } from '../types';
+import type { CoverageMethod, CoverageResponse, StationKind, TravelMode } from '../types';
 import { getJson } from './client';
 
 export type CoverageQuery = {
@@ -6,8 +6,10 @@ export type CoverageQuery = {
   minutes: number;
   mode: TravelMode;
   kind?: StationKind | null;
+  /** radius: straight-line circles; network: along the streets. The server's default is radius. */
+  method?: CoverageMethod | null;
 };
 
-/** GET /api/coverage?region=&minutes=&mode=&kind= */
-export const fetchCoverage = ({ region, minutes, mode, kind }: CoverageQuery, init?: RequestInit) =>
-  getJson<CoverageResponse>('coverage', { region, minutes, mode, kind }, init);
+/** GET /api/coverage?region=&minutes=&mode=&kind=&method= */
+export const fetchCoverage = ({ region, minutes, mode, kind, method }: CoverageQuery, init?: RequestInit) =>
+  getJson<CoverageResponse>('coverage', { region, minutes, mode, kind, method }, init);

@@ -3,7 +3,14 @@ export { fetchConfig } from './config';
 export { fetchRegions } from './regions';
 export { fetchGrids } from './grids';
 export { fetchZones } from './zones';
-export { fetchStations, fetchNearestStations, type NearestStationsQuery } from './stations';
+export {
+  fetchStations,
+  fetchNearestStations,
+  fetchReachableStations,
+  type NearestStationsQuery,
+  type ReachableStationsQuery,
+} from './stations';
 export { fetchHere } from './here';
 export { fetchCoverage, type CoverageQuery } from './coverage';
+export { fetchIsochrones, type IsochronesQuery } from './isochrones';
 export { fetchBasemap } from './basemap';

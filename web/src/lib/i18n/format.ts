@@ -2,7 +2,7 @@
  * Number formatting for panels and tables. Pure functions; the locale is passed in so tests
  * don't depend on the rune state.
  */
-import type { Locale } from './translate';
+import { translate, type Locale } from './translate';
 
 /** "850 m" below a kilometre, "1.2 km" up to 100 km, "123 km" beyond. */
 export function formatDistance(distance_m: number): string {
@@ -35,4 +35,14 @@ export function formatPercent(share: number, fractionDigits = 1): string {
 export function formatInteger(value: number, locale: Locale = 'zh-CN'): string {
   if (!Number.isFinite(value)) return '–';
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(Math.round(value));
+}
+
+/**
+ * A travel time in whole minutes: 372 s → "6 分钟" / "6 min"; under a minute → "<1 分钟". Rounded to
+ * the nearest minute, so a station 14 min 40 s away reads "15 分钟" and still fits "within 15".
+ */
+export function formatDuration(duration_s: number, locale: Locale = 'zh-CN'): string {
+  if (!Number.isFinite(duration_s)) return '–';
+  if (duration_s < 60) return translate(locale, 'duration.underOneMinute');
+  return translate(locale, 'duration.minutes', { minutes: Math.round(duration_s / 60) });
 }

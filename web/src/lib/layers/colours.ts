@@ -24,6 +24,9 @@ export const COLOURS = {
   // Faint: 200+ circles overlap in town, and stacked alpha would hide the map underneath.
   coverageFill: [34, 197, 94, 16] as Rgba,
   coverageLine: [21, 128, 61, 110] as Rgba,
+  // The union of everything some station reaches: one polygon, so it can be a little stronger.
+  coverageReachFill: [34, 197, 94, 60] as Rgba,
+  coverageReachLine: [21, 128, 61, 170] as Rgba,
   gapFill: [220, 38, 38, 115] as Rgba,
   gapLine: [153, 27, 27, 230] as Rgba,
   nearestLink: [37, 99, 235, 220] as Rgba,
@@ -35,6 +38,21 @@ export const COLOURS = {
   labelCommunityText: [75, 85, 99, 255] as Rgba,
   labelOutline: [255, 255, 255, 235] as Rgba,
 };
+
+/**
+ * Isochrone bands from the fastest (dark teal) to the slowest (light blue). The bands are nested
+ * and drawn largest first, so the fastest area also shows through every slower fill above it.
+ */
+export const ISOCHRONE_DARK: Rgba = [15, 94, 110, 105];
+export const ISOCHRONE_LIGHT: Rgba = [125, 211, 252, 64];
+
+/** The fill of band `rank` (0 = fewest minutes) of `count`, graded from ISOCHRONE_DARK to ISOCHRONE_LIGHT. */
+export function isochroneBandColour(rank: number, count: number): Rgba {
+  const t = count > 1 ? Math.min(1, Math.max(0, rank / (count - 1))) : 0;
+  return ISOCHRONE_DARK.map((dark, channel) =>
+    Math.round(dark + ((ISOCHRONE_LIGHT[channel] ?? dark) - dark) * t),
+  ) as Rgba;
+}
 
 /** `rgb(…)`/`rgba(…)` for CSS legend swatches. */
 export function cssColour(colour: Rgb | Rgba, alpha?: number): string {

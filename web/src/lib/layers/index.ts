@@ -3,6 +3,7 @@ export * from './grids';
 export * from './zones';
 export * from './stations';
 export * from './coverage';
+export * from './isochrones';
 export * from './nearest-stations';
 export * from './labels';
 export * from './selection';

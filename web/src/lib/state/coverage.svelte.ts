@@ -1,11 +1,12 @@
 import { fetchCoverage } from '../api/coverage';
 import type { CoverageMinutes } from '../constants';
-import type { CoverageResponse, StationKind, TravelMode } from '../types';
+import type { CoverageMethod, CoverageResponse, StationKind, TravelMode } from '../types';
 import { clearSelection, selection } from './selection.svelte';
 
 class CoverageState {
   minutes = $state<CoverageMinutes>(15);
   mode = $state<TravelMode>('walk');
+  method = $state<CoverageMethod>('radius');
   /** null until the config's defaultRegionId arrives. */
   regionId = $state<number | null>(null);
   kind = $state<StationKind | ''>('');
@@ -26,7 +27,13 @@ export async function runCoverage() {
   coverage.error = null;
   try {
     const result = await fetchCoverage(
-      { region: coverage.regionId, minutes: coverage.minutes, mode: coverage.mode, kind: coverage.kind || null },
+      {
+        region: coverage.regionId,
+        minutes: coverage.minutes,
+        mode: coverage.mode,
+        kind: coverage.kind || null,
+        method: coverage.method,
+      },
       { signal: current.signal },
     );
     if (request !== current) return;

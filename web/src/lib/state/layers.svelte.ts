@@ -3,7 +3,15 @@ import { stationLayerId } from '../layers/stations';
 import type { StationKind } from '../types';
 
 /** Ids of the toggles in the Layers panel (also the `layer-toggle-<id>` test ids). */
-export type ToggleId = 'grids' | 'zones' | `stations-${StationKind}` | 'coverage-circles' | 'coverage-gaps' | 'labels';
+export type ToggleId =
+  | 'grids'
+  | 'zones'
+  | `stations-${StationKind}`
+  | 'coverage-reach'
+  | 'coverage-circles'
+  | 'coverage-gaps'
+  | 'isochrones'
+  | 'labels';
 
 const initial: Record<ToggleId, boolean> = {
   grids: true,
@@ -12,8 +20,10 @@ const initial: Record<ToggleId, boolean> = {
     `stations-${StationKind}`,
     boolean
   >),
+  'coverage-reach': true,
   'coverage-circles': true,
   'coverage-gaps': true,
+  isochrones: true,
   labels: true,
 };
 

@@ -2,6 +2,7 @@ import type { Feature, Point, Polygon, MultiPolygon } from 'geojson';
 import { fetchHere } from '../api/here';
 import { fetchNearestStations } from '../api/stations';
 import { fitPoints, revealPoint } from './map.svelte';
+import { clearReach, findReachableStations } from './reach.svelte';
 import type {
   Amenity,
   GridProps,
@@ -62,6 +63,7 @@ export function clearHere() {
   selection.herePoint = null;
   selection.here = null;
   selection.nearest = null;
+  clearReach();
 }
 
 export function closeAll() {
@@ -84,7 +86,10 @@ export async function askHere(point: LngLat) {
   revealPoint(point.lng, point.lat);
   try {
     const data = await fetchHere(point, { signal: request.signal });
-    if (hereRequest === request) selection.here = { status: 'done', data };
+    if (hereRequest !== request) return;
+    selection.here = { status: 'done', data };
+    // Which stations are reachable along the streets: the coverage question for this one spot.
+    void findReachableStations(point);
   } catch (error) {
     if (isAbort(error)) return;
     if (hereRequest === request) selection.here = { status: 'error', message: errorMessage(error) };
