@@ -89,8 +89,9 @@ describe('isochroneLayers', () => {
       expect(fill[3]).toBeGreaterThan(0);
       expect(fill[3]).toBeLessThan(255); // translucent: the map shows through
     }
-    expect(layer?.props.stroked).toBe(true);
-    expect(layer?.props.lineWidthUnits).toBe('pixels');
+    const props = layer?.props as unknown as Record<string, unknown>;
+    expect(props.stroked).toBe(true);
+    expect(props.lineWidthUnits).toBe('pixels');
     expect(access(layer!, 'getLineWidth', collection.features[0])).toBeLessThanOrEqual(1.5);
   });
 
