@@ -7,7 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HereResponse, NearestStationCollection, StationCollection } from '../../server/src/contracts';
+import type {
+  HereResponse,
+  IsochroneCollection,
+  NearestStationCollection,
+  StationCollection,
+} from '../../server/src/contracts';
 import { openSession, type Session } from './browser';
 import { colourDistance, pixelsAt, regionStats } from './pixels';
 
@@ -262,6 +267,23 @@ describe('clicks', () => {
   });
 });
 
+/** Fits the map to the district, clear of the sidebar, and waits for it to draw. */
+async function fitDistrict() {
+  const config = await page.evaluate(() =>
+    fetch('/api/config').then((r) => r.json() as Promise<{ bounds: [number, number, number, number] }>),
+  );
+  await page.evaluate(
+    (b) =>
+      new Promise<void>((resolve) => {
+        window.__map!.once('idle', () => resolve());
+        window.__map!.fitBounds(b, { padding: { top: 30, bottom: 30, left: 380, right: 30 }, animate: false });
+      }),
+    config.bounds,
+  );
+}
+
+let radiusRedPixels = 0;
+
 describe('coverage', () => {
   it('draws the gaps of 15-minute walking circles and shows the figures', async () => {
     // Close the panel left open by the nearest-stations test, so the whole district shows.
@@ -272,21 +294,11 @@ describe('coverage', () => {
     await page.getByTestId('coverage-stats').waitFor({ timeout: 90_000 });
     await page.waitForFunction(() => window.__layersReady?.has('coverage-gaps'));
 
-    const config = await page.evaluate(() =>
-      fetch('/api/config').then((r) => r.json() as Promise<{ bounds: [number, number, number, number] }>),
-    );
-    const [minLng, minLat, maxLng, maxLat] = config.bounds;
-    await page.evaluate(
-      (b) =>
-        new Promise<void>((resolve) => {
-          window.__map!.once('idle', () => resolve());
-          window.__map!.fitBounds(b, { padding: { top: 30, bottom: 30, left: 380, right: 30 }, animate: false });
-        }),
-      [minLng, minLat, maxLng, maxLat] as [number, number, number, number],
-    );
+    await fitDistrict();
     await page.waitForTimeout(500);
     const box = await mapBox();
     const { redPixels } = await regionStats(page, box);
+    radiusRedPixels = redPixels;
     // Outdoor-worker stations sit in the urban core: most of the rural west is a gap, drawn red.
     expect(redPixels).toBeGreaterThan(20_000);
 
@@ -301,6 +313,61 @@ describe('coverage', () => {
     const docs = fileURLToPath(new URL('../../docs', import.meta.url));
     mkdirSync(docs, { recursive: true });
     await page.screenshot({ path: `${docs}/screenshot.png` });
+  });
+});
+
+describe('street network', () => {
+  it('switching coverage to the street network leaves more of the district uncovered than the radius', async () => {
+    await page.getByTestId('coverage-method').locator('[data-method=network]').click();
+    await page.getByTestId('coverage-run').click();
+    await expect
+      .poll(() => page.getByTestId('coverage-result-method').getAttribute('data-method'), { timeout: 90_000 })
+      .toBe('network');
+    await page.waitForFunction(() => window.__layersReady?.has('coverage-reach'));
+    await fitDistrict();
+    await page.waitForTimeout(500);
+    const { redPixels } = await regionStats(page, await mapBox());
+    // Streets, not circles: the same stations leave more land red than their radius circles did.
+    expect(radiusRedPixels).toBeGreaterThan(0);
+    expect(redPixels).toBeGreaterThan(radiusRedPixels);
+    await page.getByTestId('coverage-method').locator('[data-method=radius]').click();
+  });
+
+  it('draws the 5, 10 and 15 minute isochrones from a clicked point as graded fills', async () => {
+    const here: [number, number] = [106.624, 26.616];
+    await jumpTo(here, 14);
+    const at = await project(here);
+    await page.mouse.click(at.x, at.y);
+    await page.getByTestId('here-panel').waitFor();
+    await page.getByTestId('reach-mode').locator('[data-mode=walk]').click();
+    await page.waitForFunction(() => !window.__map!.isMoving());
+
+    // Where the isochrone will be (the street the point joins) and a place 3 km east, out of reach.
+    const response = page.waitForResponse((r) => r.url().includes('/api/isochrones'));
+    const view = await page.evaluate(() => ({
+      center: window.__map!.getCenter().toArray() as [number, number],
+      zoom: window.__map!.getZoom(),
+    }));
+    const before = await Promise.all([here, [here[0] + 0.03, here[1]] as [number, number]].map(project));
+    const beforeColours = await pixelsAt(page, before);
+    await page.getByTestId('isochrone-button').click();
+    const body = (await (await response).json()) as IsochroneCollection;
+    expect(body.features.map((f) => f.properties.minutes)).toEqual([5, 10, 15]);
+    await page.waitForFunction(() => window.__layersReady?.has('isochrones'));
+    await page.waitForFunction(() => !window.__map!.isMoving());
+    // The app fits the map to the bands; go back to the view of the first reading.
+    await jumpTo(view.center, view.zoom);
+
+    const snapped = await project([body.snapped.lng, body.snapped.lat]);
+    const far = await project([here[0] + 0.03, here[1]]);
+    const [onStreet, outOfReach] = await pixelsAt(page, [snapped, far]);
+    // The map did not move between the two readings.
+    expect(Math.abs(far.x - before[1]!.x)).toBeLessThan(1);
+    expect(colourDistance(onStreet!, beforeColours[0]!)).toBeGreaterThan(15);
+    expect(colourDistance(outOfReach!, beforeColours[1]!)).toBeLessThan(6);
+    const legend = await page.getByTestId('isochrone-legend').innerText();
+    expect(legend).toMatch(/5[^0-9]/);
+    expect(legend).toMatch(/15/);
   });
 });
 
