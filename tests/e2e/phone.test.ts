@@ -61,10 +61,13 @@ it('finds the nearest stations with e-bike charging from a tap on the map', asyn
   // The first result is on screen on the phone, not below the fold.
   // (The sheet scrolls the list up smoothly when results arrive.)
   await expect
-    .poll(async () => {
-      const first = (await items.first().boundingBox())!;
-      return first.y + first.height;
-    })
+    .poll(
+      async () => {
+        const first = (await items.first().boundingBox())!;
+        return first.y + first.height;
+      },
+      { timeout: 5_000 },
+    )
     .toBeLessThanOrEqual(780);
   await page.screenshot({ path: 'test-results/phone-nearest.png' });
 
