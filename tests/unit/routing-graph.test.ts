@@ -4,6 +4,18 @@ import { geodesicDistanceM } from '../support/geodesy';
 import { at, road } from '../support/routes';
 
 describe('profiles', () => {
+  it('gives slip roads of ordinary roads their road speed, and every imported class a rule', () => {
+    for (const profile of ['walk', 'ebike', 'car'] as const) {
+      for (const base of ['primary', 'secondary', 'tertiary']) {
+        expect(speedMetersPerSecond(profile, `${base}_link`)).toBe(speedMetersPerSecond(profile, base));
+      }
+    }
+    // Motorway and trunk ramps keep their own rules: no walking or e-bikes on them.
+    expect(speedMetersPerSecond('walk', 'trunk_link')).toBeNull();
+    expect(speedMetersPerSecond('ebike', 'motorway_link')).toBeNull();
+    expect(speedMetersPerSecond('car', 'motorway_link')).toBeGreaterThan(0);
+  });
+
   it('walks at 4.8 km/h everywhere but motorways', () => {
     expect(speedMetersPerSecond('walk', 'footway')).toBeCloseTo(4.8 / 3.6, 9);
     expect(speedMetersPerSecond('walk', 'trunk')).toBeCloseTo(4.8 / 3.6, 9);

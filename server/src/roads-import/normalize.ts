@@ -3,37 +3,16 @@
  * ways into segments between junctions. The parsers feed it; `import.ts` writes what it returns.
  */
 import gcoord from 'gcoord';
+import { ROAD_CLASSES, type RoadClass } from '../routing/profiles';
 
 /** A file the user named is not what it claims to be; the CLI prints the message without a stack. */
 export class RoadsInputError extends Error {
   override name = 'RoadsInputError';
 }
 
-/** The classes the `road` table holds (OSM `highway=*` values the basemap and router know). */
-export const ROAD_CLASSES = [
-  'motorway',
-  'motorway_link',
-  'trunk',
-  'trunk_link',
-  'primary',
-  'primary_link',
-  'secondary',
-  'secondary_link',
-  'tertiary',
-  'tertiary_link',
-  'unclassified',
-  'residential',
-  'living_street',
-  'service',
-  'pedestrian',
-  'footway',
-  'path',
-  'steps',
-  'cycleway',
-  'track',
-] as const;
-
-export type RoadClass = (typeof ROAD_CLASSES)[number];
+// The classes the `road` table holds are the router's (one list, so an import never yields a
+// class the router would have to guess at).
+export { ROAD_CLASSES, type RoadClass } from '../routing/profiles';
 
 const ROAD_CLASS_SET: ReadonlySet<string> = new Set(ROAD_CLASSES);
 

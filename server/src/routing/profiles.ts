@@ -30,14 +30,21 @@ import type { Profile } from './types';
 
 export const PROFILES: readonly Profile[] = ['walk', 'ebike', 'car'];
 
+/**
+ * The classes the `road` table holds: OSM `highway=*` values the importer keeps and the router
+ * knows. The importer (server/src/roads-import/normalize.ts) maps tags onto exactly this list.
+ */
 export const ROAD_CLASSES = [
   'motorway',
   'motorway_link',
   'trunk',
   'trunk_link',
   'primary',
+  'primary_link',
   'secondary',
+  'secondary_link',
   'tertiary',
+  'tertiary_link',
   'unclassified',
   'residential',
   'living_street',
@@ -56,8 +63,19 @@ export type RoadClass = (typeof ROAD_CLASSES)[number];
 export const EBIKE_MAX_KMH = 25;
 export const WALK_KMH = 4.8;
 
+/**
+ * Slip roads of ordinary roads take their road's speed; motorway and trunk links have their own
+ * entries because walking and e-bikes are banned from grade-separated ramps.
+ */
+type LinkedClass = Exclude<RoadClass, 'primary_link' | 'secondary_link' | 'tertiary_link'>;
+const LINK_OF: Readonly<Record<string, LinkedClass>> = {
+  primary_link: 'primary',
+  secondary_link: 'secondary',
+  tertiary_link: 'tertiary',
+};
+
 /** km/h per class; null = not allowed. */
-const KMH: Record<Profile, Record<RoadClass, number | null>> = {
+const KMH: Record<Profile, Record<LinkedClass, number | null>> = {
   walk: {
     motorway: null,
     motorway_link: null,
@@ -117,11 +135,12 @@ const KMH: Record<Profile, Record<RoadClass, number | null>> = {
   },
 };
 
-const isRoadClass = (roadClass: string): roadClass is RoadClass => Object.hasOwn(KMH.walk, roadClass);
+const hasSpeed = (roadClass: string): roadClass is LinkedClass => Object.hasOwn(KMH.walk, roadClass);
 
 /** Speed in m/s for `profile` on a road of `roadClass`, or null when the profile may not use it. */
 export function speedMetersPerSecond(profile: Profile, roadClass: string): number | null {
-  const known: RoadClass = isRoadClass(roadClass) ? roadClass : 'unclassified';
+  const base = LINK_OF[roadClass] ?? roadClass;
+  const known: LinkedClass = hasSpeed(base) ? base : 'unclassified';
   const kmh = KMH[profile][known];
   if (kmh === null) return null;
   const capped = profile === 'ebike' ? Math.min(kmh, EBIKE_MAX_KMH) : kmh;
