@@ -1,6 +1,6 @@
 /**
  * Table types for Kysely. They mirror migrations/ exactly; when a migration changes a table,
- * change its type here in the same commit (tests/api/schema.test.ts checks the columns).
+ * change its type here and in COLUMNS below in the same commit (tests/api/schema.test.ts checks them).
  */
 import type { ColumnType, Generated } from 'kysely';
 
@@ -98,3 +98,54 @@ export interface DB {
   water: WaterTable;
   dataset: DatasetTable;
 }
+
+/**
+ * Every column of every table, checked against the migrated database by tests/api/schema.test.ts.
+ * The `satisfies` clause makes TypeScript insist on exactly the columns of the interfaces above, so
+ * a migration, its table type and this list can't drift apart unnoticed.
+ */
+export const COLUMNS = {
+  region: { id: true, parent_id: true, level: true, code: true, name: true, geom: true },
+  grid: {
+    id: true,
+    community_id: true,
+    code: true,
+    name: true,
+    kind: true,
+    geom: true,
+    households: true,
+    population: true,
+    worker_name: true,
+    worker_phone: true,
+    version: true,
+    updated_at: true,
+  },
+  zone: {
+    id: true,
+    community_id: true,
+    grid_id: true,
+    name: true,
+    unit: true,
+    geom: true,
+    version: true,
+    updated_at: true,
+  },
+  station: {
+    id: true,
+    kind: true,
+    name: true,
+    address: true,
+    geom: true,
+    amenities: true,
+    opening_hours: true,
+    operator: true,
+    phone: true,
+    status: true,
+    community_id: true,
+    updated_at: true,
+  },
+  demand_point: { id: true, kind: true, weight: true, geom: true },
+  road: { id: true, class: true, name: true, oneway: true, geom: true },
+  water: { id: true, kind: true, name: true, geom: true },
+  dataset: { name: true, version: true, loaded_at: true },
+} as const satisfies { [T in keyof DB]: { [C in keyof DB[T]]-?: true } };
