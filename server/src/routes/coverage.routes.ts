@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { COVERAGE_METHODS, TRAVEL_MODES } from '../contracts';
 import type { coverageService } from '../services/coverage.service';
-import { StationKinds, csvOf } from './validation';
+import { StationKinds, csvOf, Minutes } from './validation';
 
 export const CoverageQuery = z.strictObject({
   region: z.coerce.number({ error: 'region must be a region id' }).int().positive(),
-  minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
+  minutes: Minutes,
   mode: z.enum(TRAVEL_MODES).default('walk'),
   method: z.enum(COVERAGE_METHODS, { error: 'method must be "radius" or "network"' }).default('radius'),
   reach_m: z.coerce

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ROUTING_PROFILES, STATION_STATUSES } from '../contracts';
 import type { stationsService } from '../services/stations.service';
-import { Amenities, Bbox, Lat, Lng, StationKinds, csvOf } from './validation';
+import { Amenities, Bbox, Lat, Lng, StationKinds, csvOf, Minutes } from './validation';
 
 export const StationsQuery = z.strictObject({
   bbox: Bbox.optional(),
@@ -26,7 +26,7 @@ export const ReachableQuery = z.strictObject({
   lng: Lng,
   lat: Lat,
   mode: z.enum(ROUTING_PROFILES).default('walk'),
-  minutes: z.coerce.number().int().min(1, 'minutes must be 1–60').max(60, 'minutes must be 1–60').default(15),
+  minutes: Minutes,
   limit: z.coerce.number().int().min(1).max(50).default(5),
   kind: StationKinds.optional(),
   amenity: Amenities.optional(),

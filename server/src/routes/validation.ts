@@ -56,3 +56,11 @@ export function csvOf<const T extends readonly [string, ...string[]]>(values: T,
 
 export const StationKinds = csvOf(STATION_KINDS, 'station kind');
 export const Amenities = csvOf(AMENITIES, 'amenity');
+
+/** Travel minutes for one circle or isochrone: 1–60, 15 by default (the 15-minute life circle). */
+export const Minutes = z.coerce
+  .number()
+  .int('minutes must be a whole number')
+  .min(1, 'minutes must be 1–60')
+  .max(60, 'minutes must be 1–60')
+  .default(15);
