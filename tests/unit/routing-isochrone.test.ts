@@ -178,6 +178,35 @@ describe('isochrones', () => {
     expectRfc7946(band!.geometry);
   });
 
+  it('covers an edge reached from both ends whole, through the point where the two arrivals meet', () => {
+    // A 400 × 200 m block walked from the middle of its south side: both ways round meet at the
+    // middle of the north side (600 m), so the north edge comes in two pieces that must join seamlessly.
+    const corners: [number, number][] = [
+      [0, 0],
+      [400, 0],
+      [400, 200],
+      [0, 200],
+    ];
+    const graph = buildGraph(corners.map((corner, i) => road('residential', [corner, corners[(i + 1) % 4]!])));
+    const [four, ten] = isochrones(graph, 'walk', [snapAt(graph, 200, 0)], [4, 10]);
+    // The 50 m buffer of the block's outline: outer rounded rectangle minus the inner 300 × 100 m.
+    const expected = 400 * 200 + 2 * 50 * (400 + 200) + Math.PI * 50 ** 2 - 300 * 100;
+    expect(Math.abs(ten!.properties.area_m2 / expected - 1)).toBeLessThan(0.01);
+    expect(ten!.geometry.coordinates).toHaveLength(1);
+    expect(ten!.geometry.coordinates[0]).toHaveLength(2); // the block's interior beyond 50 m is a hole
+    for (const x of [150, 199, 200, 201, 250]) {
+      expect(inside(ten!, x, 200 + 45)).toBe(true);
+      expect(inside(ten!, x, 200 - 45)).toBe(true);
+    }
+    expect(inside(ten!, 200, 100)).toBe(false);
+    // 4 minutes = 320 m: the south side and 120 m up each end, cut at the exact point.
+    expect(inside(four!, 0, 120 + 45)).toBe(true);
+    expect(inside(four!, 0, 120 + 55)).toBe(false);
+    expect(inside(four!, 400, 120 + 45)).toBe(true);
+    expect(inside(four!, 200, 200)).toBe(false);
+    expectRfc7946(ten!.geometry);
+  });
+
   it('gives empty bands when nothing is reachable', () => {
     const graph = buildGraph([
       road('footway', [
