@@ -53,6 +53,18 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+describe('compression', () => {
+  // The OpenAPI document is large whatever rows the other test files left (compression skips < 1 KB).
+  it('gzips large responses for clients that accept it, and the body still parses', async () => {
+    const res = await request(app).get('/api/openapi.json').set('Accept-Encoding', 'gzip').expect(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.body.openapi).toBe('3.1.0');
+    const plain = await request(app).get('/api/openapi.json').set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toEqual(res.body);
+  });
+});
+
 describe('unknown API routes', () => {
   it('answer 404 with the error body', async () => {
     const res = await request(app).get('/api/nope').expect(404);

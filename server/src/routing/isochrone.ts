@@ -3,8 +3,8 @@
  *
  * Polygon method: a distance raster, not a buffer-union. For each band, every cell of a grid in a
  * local metric projection gets its distance to the nearest street point reached within the band's
- * time (computed exactly against each straight sub-segment, cut at the exact time), and d3-contour
- * traces `reachWidth_m − distance = 0` with linear interpolation. Because the field is a true
+ * time (computed exactly against each straight sub-segment, cut at the exact time), and marching
+ * squares (./contour.ts) trace `reachWidth_m − distance = 0` with linear interpolation. Because the field is a true
  * distance, the traced edge lies within centimetres of the exact 50 m buffer on straight streets
  * (a travel-time field would put it anywhere within half a cell); because a larger band's reached
  * set contains the smaller band's, its field is pointwise larger and its contour encloses the smaller
@@ -12,16 +12,16 @@
  *
  * Why not ST_Buffer + ST_Union of the reached segments (the issue's other option): measured by
  * bench/routing.ts on the 123k-edge synthetic city (2-core AMD EPYC, shared machine), a 15-minute
- * e-bike isochrone here takes p50 7.2 ms end to end (snap + search 0.6 ms, the raster the rest);
+ * e-bike isochrone here takes p50 6.5 ms end to end (snap + search 0.7 ms, the raster the rest);
  * pgr_drivingDistance + ST_Union(ST_Buffer(edge::geography, 50)) of the fully reached edges takes
- * 619 ms (86× slower, and without partial edges), and even pgr_drivingDistance + a concave hull of
- * the reached nodes (no holes, no reach width, no exact cuts) takes 100 ms over the whole edge table,
- * 32 ms with the edges pre-filtered to the reachable box. The raster's cost is bounded by the grid
+ * 659 ms (100× slower, and without partial edges), and even pgr_drivingDistance + a concave hull of
+ * the reached nodes (no holes, no reach width, no exact cuts) takes 97 ms over the whole edge table,
+ * 37 ms with the edges pre-filtered to the reachable box. The raster's cost is bounded by the grid
  * (cells are span / 200, 10–40 m: ≈ 200 × 210 cells for a 15-minute e-bike reach) and the reached
  * street length, and it needs no database round trip.
  */
-import { contours } from 'd3-contour';
 import type { MultiPolygon, Position } from 'geojson';
+import { traceZeroContour } from './contour';
 import { profileCosts, vertexBefore } from './graph';
 import { localMetric } from './local-metric';
 import { search } from './search';
@@ -537,14 +537,13 @@ export function isochrones(
     start = end;
   }
 
-  const tracer = contours().size([nx, ny]).thresholds([0]);
   const field = fieldBuffer;
   return bandMinutes.map((m, b) => {
     const grid = distance2[b]!;
     for (let c = 0; c < cells; c++) field[c] = reach - Math.sqrt(grid[c]!);
-    // d3-contour reads values[0 … nx·ny − 1] only, so a longer reused buffer is fine.
-    const traced = tracer.contour(field as unknown as number[], 0);
-    return toBand(traced.coordinates, m, metric, originX, originY, cell);
+    // The pad leaves every border cell at `far`, outside, as the tracer requires; it reads
+    // field[0 … nx·ny − 1] only, so a longer reused buffer is fine.
+    return toBand(traceZeroContour(field, nx, ny), m, metric, originX, originY, cell);
   });
 }
 
@@ -614,8 +613,9 @@ function stampSegment(values: Float64Array, grid: Grid, ax: number, ay: number, 
 }
 
 /**
- * Grid rings (sample (i, j) at (i + 0.5, j + 0.5) in d3-contour's units) to `[lng, lat]` rings,
- * rewound to RFC 7946, with the area from the metric coordinates.
+ * Traced rings (sample (i, j) at (i, j)) to `[lng, lat]` rings with 7 decimals. The tracer already
+ * winds them as RFC 7946 wants (exteriors counter-clockwise, holes clockwise, y north); the area is
+ * the shoelace in grid units times the cell's area.
  */
 function toBand(
   polygons: Position[][][],
@@ -625,24 +625,24 @@ function toBand(
   originY: number,
   cell: number,
 ): IsochroneBand {
-  let area = 0;
+  let twiceArea = 0;
   const coordinates: MultiPolygon['coordinates'] = polygons.map((rings) =>
-    rings.map((ring, r) => {
-      let twiceArea = 0;
-      const metres = ring.map(([gx, gy]) => [originX + (gx! - 0.5) * cell, originY + (gy! - 0.5) * cell] as const);
-      for (let k = 0, prev = metres.length - 1; k < metres.length; prev = k++) {
-        twiceArea += metres[prev]![0] * metres[k]![1] - metres[k]![0] * metres[prev]![1];
+    rings.map((ring) => {
+      const out: Position[] = new Array(ring.length);
+      for (let k = 0; k < ring.length; k++) {
+        const [gx, gy] = ring[k]!;
+        if (k > 0) twiceArea += ring[k - 1]![0]! * gy! - gx! * ring[k - 1]![1]!;
+        out[k] = [
+          round7(metric.lng0 + (originX + gx! * cell) / metric.kx),
+          round7(metric.lat0 + (originY + gy! * cell) / metric.ky),
+        ];
       }
-      const exterior = r === 0;
-      // Exteriors counter-clockwise (positive shoelace with y north), holes clockwise.
-      if (exterior !== twiceArea > 0) metres.reverse();
-      area += exterior ? Math.abs(twiceArea) / 2 : -Math.abs(twiceArea) / 2;
-      return metres.map(([x, y]) => [round7(metric.lng0 + x / metric.kx), round7(metric.lat0 + y / metric.ky)]);
+      return out;
     }),
   );
   return {
     type: 'Feature',
     geometry: { type: 'MultiPolygon', coordinates },
-    properties: { minutes, area_m2: Math.round(area * 10) / 10 },
+    properties: { minutes, area_m2: Math.round(((twiceArea * cell * cell) / 2) * 10) / 10 },
   };
 }
