@@ -4,6 +4,7 @@
  */
 import type { Position } from 'geojson';
 import { booleanPointInPolygon } from '@turf/turf';
+import { sql } from 'kysely';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CoverageResponse, IsochroneCollection, ReachableStationCollection } from '../../server/src/contracts';
@@ -92,6 +93,17 @@ describe('GET /api/isochrones', () => {
     expect(inside(at(1150, 0), after, 5)).toBe(true);
   });
 
+  it('rebuilds the graph when a road is edited in place: the bridge moved downstream', async () => {
+    const [lng, lat] = at(800, 0);
+    const url = `/api/isochrones?lng=${lng}&lat=${lat}&mode=walk&minutes=5`;
+    expect(inside(at(1150, 0), (await request(ctx.app).get(url).expect(200)).body, 5)).toBe(false);
+    // Same number of roads, same ids: only a geometry changes.
+    const moved = JSON.stringify({ type: 'LineString', coordinates: [at(900, 0), at(1100, 0)] });
+    await sql`UPDATE road SET geom = ST_SetSRID(ST_GeomFromGeoJSON(${moved}), 4326)
+               WHERE id = (SELECT id FROM road ORDER BY id OFFSET 2 LIMIT 1)`.execute(ctx.database.db);
+    expect(inside(at(1150, 0), (await request(ctx.app).get(url).expect(200)).body, 5)).toBe(true);
+  });
+
   it('answers 422 with a clear message when no street is near the point', async () => {
     const [lng, lat] = at(500, 5000);
     const res = await request(ctx.app).get(`/api/isochrones?lng=${lng}&lat=${lat}`).expect(422);
@@ -161,5 +173,31 @@ describe('GET /api/coverage?method=network', () => {
     expect(narrow.stats.covered_population).toBe(100); // the west-bank point is 20 m from the street
     const bad = await request(ctx.app).get(`${base}&method=network&reach_m=900`).expect(400);
     expect(bad.body.error.message).toMatch(/reach_m must be 0–500 metres/);
+  });
+
+  it('recomputes a cached result after a station moves in place', async () => {
+    const region = {
+      type: 'Polygon' as const,
+      coordinates: [[at(0, -300), at(2000, -300), at(2000, 2100), at(0, 2100), at(0, -300)]],
+    };
+    const ids = await seedRegions(ctx.database, [
+      { code: '520199', name: '河镇', level: 'district', geometry: region },
+    ]);
+    await seedStations(ctx.database, [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(900, 0) }, properties: { name: 'west-bank' } },
+    ]);
+    await seedDemand(ctx.database, {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Point', coordinates: at(880, 20) }, properties: { weight: 100 } },
+        { type: 'Feature', geometry: { type: 'Point', coordinates: at(1120, 20) }, properties: { weight: 60 } },
+      ],
+    });
+    const url = `/api/coverage?region=${ids.get('520199')}&minutes=5&mode=walk&method=network`;
+    expect(((await request(ctx.app).get(url).expect(200)).body as CoverageResponse).stats.covered_population).toBe(100);
+    // A bare geometry update: no count, id or updated_at changes, and the east bank is now covered.
+    const [lng, lat] = at(1150, 0);
+    await sql`UPDATE station SET geom = ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`.execute(ctx.database.db);
+    expect(((await request(ctx.app).get(url).expect(200)).body as CoverageResponse).stats.covered_population).toBe(60);
   });
 });

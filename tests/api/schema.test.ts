@@ -24,6 +24,25 @@ describe('the migrated schema', () => {
     );
   });
 
+  it('counts every write to a watched table in data_version, and a rolled-back write not at all', async () => {
+    const db = ctx.database.db;
+    const version = async (table: string) =>
+      (await sql<{ v: string }>`SELECT version::text AS v FROM data_version WHERE table_name = ${table}`.execute(db))
+        .rows[0]!.v;
+    const before = await version('water');
+    await sql`INSERT INTO water (kind, name, geom) VALUES ('lake', 'test',
+      ST_GeomFromText('MULTIPOLYGON(((106 26, 106.001 26, 106.001 26.001, 106 26)))', 4326))`.execute(db);
+    await sql`UPDATE water SET name = 'renamed' WHERE name = 'test'`.execute(db);
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await sql`DELETE FROM water WHERE name = 'renamed'`.execute(tx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await sql`DELETE FROM water WHERE name = 'renamed'`.execute(db);
+    expect(BigInt(await version('water')) - BigInt(before)).toBe(3n);
+  });
+
   it('indexes every geometry column with GiST, and station geography for KNN in metres', async () => {
     const { rows } = await sql<{ table_name: string; indexdef: string }>`
       SELECT tablename AS table_name, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexdef ILIKE '%USING gist%'`.execute(

@@ -88,6 +88,14 @@ export interface DatasetTable {
   loaded_at: Timestamp;
 }
 
+/** Per-table change counter, bumped by a statement trigger on every write (migration 1809). */
+export interface DataVersionTable {
+  table_name: string;
+  /** bigint: pg returns it as a string. */
+  version: ColumnType<string, never, never>;
+  changed_at: ColumnType<Date, never, never>;
+}
+
 export interface DB {
   region: RegionTable;
   grid: GridTable;
@@ -97,6 +105,7 @@ export interface DB {
   road: RoadTable;
   water: WaterTable;
   dataset: DatasetTable;
+  data_version: DataVersionTable;
 }
 
 /**
@@ -148,4 +157,5 @@ export const COLUMNS = {
   road: { id: true, class: true, name: true, oneway: true, geom: true },
   water: { id: true, kind: true, name: true, geom: true },
   dataset: { name: true, version: true, loaded_at: true },
+  data_version: { table_name: true, version: true, changed_at: true },
 } as const satisfies { [T in keyof DB]: { [C in keyof DB[T]]-?: true } };

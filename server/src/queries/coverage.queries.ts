@@ -115,18 +115,16 @@ export function coverage(db: Kysely<DB>, args: { regionId: number; cover: Cover;
 }
 
 /**
- * A cheap fingerprint of the data coverage depends on. Any insert, delete or edit of a station,
- * region, demand point or road changes it, so cached coverage results are never served stale.
+ * A fingerprint of the data coverage depends on: the change counters of its tables (bumped by a
+ * trigger on every write, geometry edits included; see migration 20261122T1809), so cached coverage
+ * results are never served stale, and checking costs one index scan.
  * ```sql
- * SELECT concat_ws('|', (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM station), …)
+ * SELECT string_agg(table_name || ':' || version, ',' ORDER BY table_name) AS stamp FROM data_version
+ *  WHERE table_name IN ('dataset', 'demand_point', 'region', 'road', 'station')
  * ```
  */
 export function coverageDataStamp() {
   return sql<{ stamp: string }>`
-    SELECT concat_ws('|',
-      (SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') FROM station),
-      (SELECT count(*) || '/' || coalesce(max(id)::text, '') || '/' || coalesce(sum(weight)::text, '') FROM demand_point),
-      (SELECT count(*) || '/' || coalesce(max(id)::text, '') FROM region),
-      (SELECT count(*) || '/' || coalesce(max(id)::text, '') FROM road),
-      (SELECT string_agg(version, ',') FROM dataset)) AS stamp`;
+    SELECT string_agg(table_name || ':' || version, ',' ORDER BY table_name) AS stamp FROM data_version
+     WHERE table_name IN ('dataset', 'demand_point', 'region', 'road', 'station')`;
 }

@@ -22,16 +22,17 @@ export function listRoadSegments(db: Kysely<DB>) {
 
 /**
  * Changes whenever a road is added, removed or edited, so the routing graph is rebuilt then. It runs
- * before every routing request, so it reads only row headers: `xmin` (the inserting or updating
- * transaction) changes on every write, and summing it needs no geometry detoasted.
+ * before every routing request, so it reads the road table's change counter (one row, bumped by a
+ * trigger on every write; see migration 20261122T1809) rather than the table itself.
  * ```sql
- * SELECT count(*) || '/' || coalesce(sum(xmin::text::bigint)::text, '') AS stamp FROM road
+ * SELECT version::text AS stamp FROM data_version WHERE table_name = 'road'
  * ```
  */
 export function roadsStamp(db: Kysely<DB>) {
   return db
-    .selectFrom('road')
-    .select(sql<string>`count(*) || '/' || coalesce(sum(xmin::text::bigint)::text, '')`.as('stamp'));
+    .selectFrom('data_version')
+    .select(sql<string>`version::text`.as('stamp'))
+    .where('table_name', '=', 'road');
 }
 
 /**
