@@ -342,9 +342,14 @@ export type IsochroneOptions = {
   /**
    * Raster cell, metres. Default: span / 200, clamped to 10–40 m; a 15-minute e-bike isochrone
    * (span ≈ 7.5 km) gets ≈ 37 m cells: 11 ms instead of 14 ms at 25 m, area within 0.5 % of 10 m cells.
+   * Beyond a 56 km span (an hour by car across a region) cells grow past 40 m to stay within
+   * MAX_GRID_CELLS.
    */
   cell_m?: number;
 };
+
+/** 2M cells: 16 MB per band's distance grid, so a 60-minute car query can't exhaust the server. */
+const MAX_GRID_CELLS = 2_000_000;
 
 /**
  * The search result each graph's isochrones overwrite when the caller hands none: allocating and
@@ -448,7 +453,9 @@ export function isochrones(
   }
   const spanX = (maxLng - minLng) * metric.kx;
   const spanY = (maxLat - minLat) * metric.ky;
-  const cell = options.cell_m ?? Math.min(40, Math.max(10, Math.max(spanX, spanY) / 200));
+  const cell =
+    options.cell_m ??
+    Math.max(Math.min(40, Math.max(10, Math.max(spanX, spanY) / 200)), Math.sqrt((spanX * spanY) / MAX_GRID_CELLS));
   // Cells within `radius` of a segment get exact distances; beyond it they keep `far`. Every cell
   // next to an inside cell is within reach + one cell, so the interpolated edge is always exact.
   const radius = reach + cell * 1.01;
