@@ -4,7 +4,9 @@
  * - cold start: a fresh embedded data folder (PGlite create + PostGIS + migrations + demo load)
  *   until /api/health answers; warm start: the same folder again.
  * - nearest: 300 requests at seeded random points in the district, p50/p95.
- * - coverage: the whole district, uncached then cached, walk and e-bike 15 min.
+ * - isochrones: 100 e-bike 5/10/15-minute requests at seeded random points, p50/p95.
+ * - coverage: the whole district, uncached then cached: walk and e-bike 15 min by radius, walk by
+ *   street network.
  *
  * With DATABASE_URL set, the request timings also run against that PostgreSQL server.
  * Speed targets live here, never in the test suite.
@@ -75,13 +77,36 @@ async function requestFigures(label: string, url: string) {
   console.log(
     `${label}: nearest (limit 5, over HTTP) p50 ${ms(quantile(times, 0.5))}, p95 ${ms(quantile(times, 0.95))}`,
   );
-  for (const mode of ['walk', 'ebike']) {
-    const path = `${url}/api/coverage?region=${config.defaultRegionId}&minutes=15&mode=${mode}`;
+  const isochroneTimes: number[] = [];
+  let offStreet = 0;
+  for (let i = 0; i < 100; i++) {
+    const lng = minLng + random() * (maxLng - minLng);
+    const lat = minLat + random() * (maxLat - minLat);
+    const [res, t] = await timed(async () => {
+      const r = await fetch(`${url}/api/isochrones?lng=${lng}&lat=${lat}&mode=ebike&minutes=5,10,15`);
+      await r.arrayBuffer();
+      return r;
+    });
+    if (res.status === 422) offStreet++;
+    else if (!res.ok) throw new Error(`isochrones answered ${res.status}`);
+    else isochroneTimes.push(t);
+  }
+  isochroneTimes.sort((a, b) => a - b);
+  console.log(
+    `${label}: isochrones e-bike 5/10/15 min (over HTTP, gzip) p50 ${ms(quantile(isochroneTimes, 0.5))}, ` +
+      `p95 ${ms(quantile(isochroneTimes, 0.95))} over ${isochroneTimes.length} points (${offStreet} off-street, 422)`,
+  );
+  for (const [mode, method] of [
+    ['walk', 'radius'],
+    ['ebike', 'radius'],
+    ['walk', 'network'],
+  ]) {
+    const path = `${url}/api/coverage?region=${config.defaultRegionId}&minutes=15&mode=${mode}&method=${method}`;
     const [first, cold] = await timed(async () => (await fetch(path)).json());
     const [, warm] = await timed(async () => (await fetch(path)).json());
     const stats = (first as { stats: { covered_population_share: number; covered_share: number } }).stats;
     console.log(
-      `${label}: coverage district 15 min ${mode}: uncached ${ms(cold)}, cached ${ms(warm)} ` +
+      `${label}: coverage district 15 min ${mode} ${method}: uncached ${ms(cold)}, cached ${ms(warm)} ` +
         `(covered area ${(stats.covered_share * 100).toFixed(1)} %, population ${(stats.covered_population_share * 100).toFixed(1)} %)`,
     );
   }
