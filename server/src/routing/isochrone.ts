@@ -4,11 +4,12 @@
  * Polygon method: a distance raster, not a buffer-union. For each band, every cell of a grid in a
  * local metric projection gets its distance to the nearest street point reached within the band's
  * time (computed exactly against each straight sub-segment, cut at the exact time), and marching
- * squares (./contour.ts) trace `reachWidth_m − distance = 0` with linear interpolation. Because the field is a true
- * distance, the traced edge lies within centimetres of the exact 50 m buffer on straight streets
- * (a travel-time field would put it anywhere within half a cell); because a larger band's reached
- * set contains the smaller band's, its field is pointwise larger and its contour encloses the smaller
- * one, so bands nest; and marching squares keeps holes (a park no street reaches stays out).
+ * squares (./contour.ts) trace `reachWidth_m − distance = 0` with linear interpolation. Because the
+ * field is a true distance, the traced edge lies within centimetres of the exact 50 m buffer on
+ * straight streets (a travel-time field would put it anywhere within half a cell); because a larger
+ * band's reached set contains the smaller band's, its field is pointwise larger and its contour
+ * encloses the smaller one, so bands nest; and marching squares keep holes (a park no street reaches
+ * stays out).
  *
  * Why not ST_Buffer + ST_Union of the reached segments (the issue's other option): measured by
  * bench/routing.ts on the 123k-edge synthetic city (2-core AMD EPYC, shared machine), a 15-minute
