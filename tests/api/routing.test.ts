@@ -132,7 +132,27 @@ describe('GET /api/stations/reachable', () => {
     const fc = res.body as ReachableStationCollection;
     expect(fc.features.map((f) => f.properties.name)).toEqual(['west-street', 'west-300m']);
     // At 80 m/min: west-street is 500 m up the street (375 s), west-300m 600 m back west (450 s).
-    expect(fc.features.map((f) => f.properties.duration_s)).toEqual([375, 450]);
+    expect(fc.features.map((f) => f.properties.network_s)).toEqual([375, 450]);
+    // Each station stands 10 m off its street; the point is on its street. The walk counts too.
+    expect(fc.features.map((f) => f.properties.walk_m)).toEqual([10, 10]);
+    for (const { properties: p } of fc.features) expect(p.duration_s).toBe(Math.round(p.network_s + 7.5));
+  });
+
+  it('counts the walk between a station in a compound and its street', async () => {
+    await seedStations(ctx.database, [
+      // 300 m up the west street, then 300 m west of it on foot (a station deep in a compound).
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(600, 300) }, properties: { name: 'compound' } },
+    ]);
+    const [lng, lat] = at(900, 0);
+    const url = `/api/stations/reachable?lng=${lng}&lat=${lat}&mode=walk`;
+    // Snapped to the x = 900 street at 300 m (225 s), or to the y = 0 street at 600 m (225 s): either
+    // way the walk off the street is 300 m (225 s), so the whole trip is 7.5 min, not 3.75.
+    const in10 = (await request(ctx.app).get(`${url}&minutes=10`).expect(200)).body as ReachableStationCollection;
+    expect(in10.features).toHaveLength(1);
+    expect(in10.features[0]!.properties.walk_m).toBe(300);
+    expect(in10.features[0]!.properties.duration_s).toBe(450);
+    const in5 = (await request(ctx.app).get(`${url}&minutes=5`).expect(200)).body as ReachableStationCollection;
+    expect(in5.features).toEqual([]);
   });
 });
 

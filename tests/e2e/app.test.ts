@@ -11,6 +11,7 @@ import type {
   HereResponse,
   IsochroneCollection,
   NearestStationCollection,
+  ReachableStationCollection,
   StationCollection,
 } from '../../server/src/contracts';
 import { openSession, type Session } from './browser';
@@ -331,6 +332,51 @@ describe('street network', () => {
     expect(radiusRedPixels).toBeGreaterThan(0);
     expect(redPixels).toBeGreaterThan(radiusRedPixels);
     await page.getByTestId('coverage-method').locator('[data-method=radius]').click();
+  });
+
+  it('lists the stations that reach a clicked point on the streets, fastest first, walks included', async () => {
+    const here: [number, number] = [106.631, 26.612];
+    await jumpTo(here, 14);
+    const at = await project(here);
+    const asked = page.waitForRequest(
+      (r) =>
+        r.url().includes('/api/stations/reachable') && r.url().includes('mode=walk') && r.url().includes('minutes=15'),
+    );
+    await page.mouse.click(at.x, at.y);
+    await page.getByTestId('here-panel').waitFor();
+    await page.getByTestId('reach-mode').locator('[data-mode=walk]').click();
+    await page.getByTestId('reachable-minutes').locator('[data-minutes="15"]').click();
+    const query = new URL((await asked).url()).searchParams;
+    const api = await page.evaluate(
+      (q) => fetch(`/api/stations/reachable?${q}`).then((r) => r.json() as Promise<ReachableStationCollection>),
+      query.toString(),
+    );
+    expect(api.features.length).toBeGreaterThan(0);
+    const items = page.getByTestId('reachable-item');
+    await expect.poll(() => items.count()).toBe(api.features.length);
+    // Same stations, same order, same whole-trip seconds as the API, which sorts by them.
+    const shown = await items.evaluateAll((nodes) =>
+      nodes.map((n) => ({
+        id: n.getAttribute('data-station-id'),
+        duration_s: Number(n.querySelector('[data-duration-s]')!.getAttribute('data-duration-s')),
+      })),
+    );
+    expect(shown).toEqual(api.features.map((f) => ({ id: f.properties.id, duration_s: f.properties.duration_s })));
+    expect([...shown].sort((a, b) => a.duration_s - b.duration_s)).toEqual(shown);
+    // A station 50 m or more off its street says how much of the trip is on foot.
+    const walkers = api.features.filter((f) => f.properties.walk_m >= 50).length;
+    expect(await page.getByTestId('reachable-item-note').count()).toBe(walkers);
+    if (walkers > 0) expect(await page.getByTestId('reachable-item-note').first().innerText()).toMatch(/含步行 \d+ m/);
+
+    // Fewer minutes, fewer (or as many) stations, each within the new limit.
+    const fewer = page.waitForResponse(
+      (r) => r.url().includes('/api/stations/reachable') && r.url().includes('minutes=5'),
+    );
+    await page.getByTestId('reachable-minutes').locator('[data-minutes="5"]').click();
+    const five = (await (await fewer).json()) as ReachableStationCollection;
+    expect(five.features.length).toBeLessThanOrEqual(api.features.length);
+    expect(five.features.every((f) => f.properties.duration_s <= 300)).toBe(true);
+    await expect.poll(() => items.count()).toBe(five.features.length);
   });
 
   it('draws the 5, 10 and 15 minute isochrones from a clicked point as graded fills', async () => {

@@ -207,7 +207,14 @@ export type IsochroneCollection = FeatureCollection<MultiPolygon, IsochroneProps
 };
 
 /** GET /api/stations/reachable: stations whose street-network travel time to the point is within the minutes. */
-export type ReachableStationProps = StationProps & { duration_s: number };
+export type ReachableStationProps = StationProps & {
+  /** The whole trip: `network_s` plus `walk_m` on foot (80 m/min), rounded to the second. */
+  duration_s: number;
+  /** Along the streets, from the station's nearest street point to the point's. */
+  network_s: number;
+  /** Off the streets, on foot: from the station to its street, and from the point's street to the point. */
+  walk_m: number;
+};
 export type ReachableStationCollection = FeatureCollection<Point, ReachableStationProps> & {
   origin: LngLat;
   minutes: number;

@@ -74,6 +74,8 @@ const ENDPOINTS: Endpoint[] = [
   {
     path: '/stations/reachable',
     summary: 'Stations that reach a point within the minutes on the street network, fastest first',
+    description:
+      'duration_s = network_s along the streets + walk_m on foot at 80 m/min (from the station to its street, and from the point to its street).',
     query: ReachableQuery,
     response: 'FeatureCollection<Point, ReachableStationProps>',
   },

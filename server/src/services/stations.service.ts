@@ -15,7 +15,7 @@ import type { DB } from '../db/schema';
 import { listStations, nearestStationShortlist, type StationFilter } from '../queries/stations.queries';
 import { roundTo, toFeature, toFeatureCollection } from './geojson';
 import { isOpenAt } from './opening-hours';
-import { travelTimes, snapPoint } from '../routing';
+import { WALK_KMH, snapPoint, travelTimes } from '../routing';
 import { MAX_SNAP_M, type routingService } from './routing.service';
 
 type StationRow = Awaited<ReturnType<ReturnType<typeof listStations>['execute']>>[number];
@@ -95,7 +95,8 @@ export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routi
 
     /**
      * "Reachable from the N nearest stations in X min": the stations whose travel time *to* the
-     * point on the street network is within the minutes, fastest first. Walking and e-bikes may
+     * point is within the minutes, fastest first: along the street network, plus the walks between
+     * each end and its street. Walking and e-bikes may
      * use streets both ways, so one search from the point gives every station's time; a car obeys
      * oneway streets, so each station is searched from (bounded by the minutes).
      */
@@ -131,8 +132,14 @@ export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routi
             [here],
             limit_s,
           );
+      // Mapped streets stop at a compound's gate: the stretch between the street and the station's
+      // door, and between the point and its street, is walked, whatever the mode, and counts too.
+      const walkSpeed_mps = WALK_KMH / 3.6;
       const reached = snapped
-        .map((s, i) => ({ ...s, duration_s: times[i]! }))
+        .map((s, i) => {
+          const walk_m = s.snap.distance_m + here.distance_m;
+          return { ...s, network_s: times[i]!, walk_m, duration_s: times[i]! + walk_m / walkSpeed_mps };
+        })
         .filter((s) => s.duration_s <= limit_s)
         .sort((a, b) => a.duration_s - b.duration_s)
         .slice(0, query.limit);
@@ -141,10 +148,12 @@ export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routi
         origin: { lng: query.lng, lat: query.lat },
         minutes: query.minutes,
         mode: query.mode,
-        features: reached.map(({ row, duration_s }) =>
+        features: reached.map(({ row, duration_s, network_s, walk_m }) =>
           toFeature<StationRow, Point, ReachableStationProps>(row, () => ({
             ...toStationProps(row, now),
             duration_s: roundTo(duration_s, 0),
+            network_s: roundTo(network_s, 0),
+            walk_m: roundTo(walk_m, 0),
           })),
         ),
       };

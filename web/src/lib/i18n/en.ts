@@ -140,6 +140,7 @@ export const en: Messages = {
   'reachable.noStreet':
     'No street usable ({mode}) within 500 m of this point, so no station can be reached along the streets.',
   'reachable.emptyHint': 'This spot is a coverage gap',
+  'reachable.walk': 'incl. {distance} on foot',
 
   'coverage.title': '15-minute service circle',
   'coverage.intro':

@@ -137,6 +137,7 @@ export const zhCN = {
   'reachable.empty': '{minutes} 分钟内没有可达的驿站（{mode}）',
   'reachable.noStreet': '该位置 500 米内没有{mode}可通行的道路，无法沿街道计算可达驿站。',
   'reachable.emptyHint': '这里是服务覆盖缺口',
+  'reachable.walk': '含步行 {distance}',
 
   'coverage.title': '15分钟服务圈',
   'coverage.intro': '按步行或电动车速度，计算驿站服务圈对辖区面积和人口的覆盖情况。',

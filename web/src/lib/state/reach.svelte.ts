@@ -27,6 +27,8 @@ export const reach = new ReachState();
 
 /** How many stations the reachable list asks for. */
 export const REACHABLE_LIMIT = 5;
+/** A reachable station's walk off the streets is shown from this many metres (less is noise). */
+export const WALK_NOTE_MIN_M = 50;
 
 let isochroneRequest: AbortController | null = null;
 let reachableRequest: AbortController | null = null;
