@@ -83,6 +83,19 @@ describe('GET /api/isochrones', () => {
     expect(inside(at(500, 200), fc, 15)).toBe(false);
   });
 
+  it('takes the walk from the point to its street out of the minutes', async () => {
+    // 100 m north of the west bank street: 75 s on foot, so 5 minutes leave 300 m each way along it.
+    const [lng, lat] = at(500, 100);
+    const fc = (await request(ctx.app).get(`/api/isochrones?lng=${lng}&lat=${lat}&mode=walk&minutes=5`).expect(200))
+      .body as IsochroneCollection;
+    expect(fc.snapped.distance_m).toBeCloseTo(100, 0);
+    expect(inside(at(790, 0), fc, 5)).toBe(true);
+    expect(inside(at(210, 0), fc, 5)).toBe(true);
+    // Without the walk it would reach 400 m: the corner at x = 900 and beyond.
+    expect(inside(at(860, 0), fc, 5)).toBe(false);
+    expect(inside(at(900, 0), fc, 5)).toBe(false);
+  });
+
   it('rebuilds the graph when the roads change: a new bridge makes the far bank reachable', async () => {
     const [lng, lat] = at(800, 0);
     const url = `/api/isochrones?lng=${lng}&lat=${lat}&mode=walk&minutes=5`;

@@ -1,6 +1,6 @@
 import type { MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { buildGraph, isochrones, reachedSegments, search, snapPoint } from '../../server/src/routing';
+import { buildGraph, isochrones, reachedSegments, search, snapPoint, withAccessWalk } from '../../server/src/routing';
 import type { IsochroneBand, Profile, RoadGraph } from '../../server/src/routing/types';
 import { geodesicAreaM2, geodesicDistanceM } from '../support/geodesy';
 import {
@@ -176,6 +176,26 @@ describe('isochrones', () => {
     expect(inside(band!, 1000 + covered / 2 + 45, 0)).toBe(true);
     expect(inside(band!, 1000 + covered / 2 + 55, 0)).toBe(false);
     expectRfc7946(band!.geometry);
+  });
+
+  it('takes the walk from the point to its street out of the minutes', () => {
+    const graph = buildGraph([
+      road('residential', [
+        [0, 0],
+        [2000, 0],
+      ]),
+    ]);
+    // 80 m off the street: 1 of the 5 minutes is walked before the street, 320 m is left each way.
+    const origin = withAccessWalk(snapPoint(graph, ...at(1000, 80), 'walk')!);
+    const [band] = isochrones(graph, 'walk', [origin], [5]);
+    const expected = 2 * 50 * (2 * 320) + Math.PI * 50 ** 2;
+    expect(Math.abs(band!.properties.area_m2 / expected - 1)).toBeLessThan(0.01);
+    expect(inside(band!, 1000 + 320 + 45, 0)).toBe(true);
+    expect(inside(band!, 1000 + 320 + 55, 0)).toBe(false);
+    expect(inside(band!, 1000 - 320 - 45, 0)).toBe(true);
+    // The origin edge's own pieces start at the delay, not at zero.
+    const segments = reachedSegments(graph, search(graph, 'walk', [origin], 300), 'walk', 300);
+    expect(Math.min(...segments.flatMap((f) => [f.properties.from_s, f.properties.to_s]))).toBeCloseTo(60, 1);
   });
 
   it('covers an edge reached from both ends whole, through the point where the two arrivals meet', () => {

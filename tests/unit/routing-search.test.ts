@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph, search, snapPoint, travelTimes } from '../../server/src/routing';
+import { buildGraph, search, snapPoint, travelTimes, withAccessWalk } from '../../server/src/routing';
 import type { Profile, RoadGraph, RoadInput, Snap } from '../../server/src/routing/types';
 import { mulberry32 } from '../support/random';
 import { at, gridRoads, riverRoads, road } from '../support/routes';
@@ -159,6 +159,25 @@ describe('travelTimes', () => {
         });
       });
     }
+  });
+
+  it('starts the clock after the walk to the street when the access walk is counted', () => {
+    const graph = buildGraph([
+      road('residential', [
+        [0, 0],
+        [1000, 0],
+      ]),
+    ]);
+    // 60 m north of the street's 200 m mark: 45 s on foot before the street is reached.
+    const origin = withAccessWalk(snapAt(graph, 200, 60));
+    expect(origin.delay_s!).toBeCloseTo(60 / WALK_MPS, 1);
+    const result = search(graph, 'walk', [origin], Infinity);
+    expect(result.arrival_s[nodeAt(graph, 0, 0)]!).toBeCloseTo((60 + 200) / WALK_MPS, 1);
+    expect(result.arrival_s[nodeAt(graph, 1000, 0)]!).toBeCloseTo((60 + 800) / WALK_MPS, 1);
+    const target = snapAt(graph, 300, 0);
+    expect(travelTimes(graph, 'walk', [origin], [target], Infinity)[0]!).toBeCloseTo((60 + 100) / WALK_MPS, 1);
+    // A walk longer than the limit reaches nothing.
+    expect(search(graph, 'walk', [origin], 30).reachedCount).toBe(0);
   });
 
   it('returns Infinity beyond the limit', () => {

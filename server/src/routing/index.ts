@@ -6,5 +6,5 @@ export { localMetric, metresPerDegreeLat, metresPerDegreeLng, type LocalMetric }
 export { travelTimes } from './matrix';
 export { EBIKE_MAX_KMH, PROFILES, ROAD_CLASSES, WALK_KMH, respectsOneway, speedMetersPerSecond } from './profiles';
 export { partialCost, search, snapCosts } from './search';
-export { snapPoint } from './snap';
+export { snapPoint, withAccessWalk } from './snap';
 export type * from './types';

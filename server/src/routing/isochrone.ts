@@ -216,14 +216,15 @@ function collectPieces(graph: RoadGraph, result: SearchResult, limit_s: number):
       for (const i of onEdge) {
         if (n + 2 > MAX_FUNCTIONS) break;
         const f = result.origins[i]!.fraction;
+        const delay = result.origins[i]!.delay_s ?? 0;
         if (cf < Infinity) {
-          fa[n] = -f * cf;
+          fa[n] = delay - f * cf;
           fb[n] = cf;
           flo[n] = f;
           fhi[n++] = 1;
         }
         if (cb < Infinity) {
-          fa[n] = f * cb;
+          fa[n] = delay + f * cb;
           fb[n] = -cb;
           flo[n] = 0;
           fhi[n++] = f;

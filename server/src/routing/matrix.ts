@@ -35,7 +35,7 @@ export function travelTimes(
       );
       if (origin.edge === e) {
         const f = origin.fraction;
-        const direct = g >= f ? partialCost(g - f, cf) : partialCost(f - g, cb);
+        const direct = (origin.delay_s ?? 0) + (g >= f ? partialCost(g - f, cf) : partialCost(f - g, cb));
         if (direct < best) best = direct;
       }
       if (best <= limit_s) times[o * targets.length + t] = best;

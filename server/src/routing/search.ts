@@ -33,8 +33,8 @@ export function snapCosts(graph: RoadGraph, profile: Profile, snap: Snap): { toF
  * Multi-source Dijkstra from `origins`, settling every node reachable within `limit_s` seconds
  * (pass Infinity for the whole network). Each origin enters the graph at its snap point: the
  * edge's first node costs `fraction ·` the backward edge time and its last node `(1 − fraction) ·`
- * the forward time, so oneways are respected from the very first metre. The walk from the query
- * point to its snap point is not counted.
+ * the forward time, so oneways are respected from the very first metre. The clock starts at the
+ * origin's `delay_s` (the walk from the query point to its snap point, when counted).
  *
  * `reuse` hands back an earlier result of the same graph to overwrite: only the nodes it reached
  * are reset, which at 100k nodes saves more time than the bounded search itself costs.
@@ -86,8 +86,9 @@ export function search(
   for (let i = 0; i < origins.length; i++) {
     const snap = origins[i]!;
     const { toFrom, toTo } = snapCosts(graph, profile, snap);
-    seed(graph.edgeFrom[snap.edge]!, toFrom, i);
-    seed(graph.edgeTo[snap.edge]!, toTo, i);
+    const delay = snap.delay_s ?? 0;
+    seed(graph.edgeFrom[snap.edge]!, delay + toFrom, i);
+    seed(graph.edgeTo[snap.edge]!, delay + toTo, i);
   }
 
   const start = graph.adjacencyStart;

@@ -1,5 +1,6 @@
 import { edgeUsable, profileCosts } from './graph';
 import { metresPerDegreeLat, metresPerDegreeLng } from './local-metric';
+import { WALK_KMH } from './profiles';
 import type { Profile, RoadGraph, Snap } from './types';
 
 /**
@@ -66,4 +67,12 @@ export function snapPoint(
     ],
     distance_m: Math.sqrt(bestDistance2),
   };
+}
+
+/**
+ * The snap with the walk from the query point to the street counted: mapped streets stop at a
+ * compound's gate, so that stretch is on foot (4.8 km/h) whatever the profile.
+ */
+export function withAccessWalk(snap: Snap): Snap {
+  return { ...snap, delay_s: snap.distance_m / (WALK_KMH / 3.6) };
 }

@@ -23,6 +23,11 @@ export type Snap = {
   point: [number, number];
   /** Straight-line metres from the query point to `point`. */
   distance_m: number;
+  /**
+   * Seconds already spent when the trip reaches `point` (see `withAccessWalk`): searches and
+   * isochrones start the clock there, so a point far from any street reaches less. Default 0.
+   */
+  delay_s?: number;
 };
 
 export type IsochroneBand = Feature<MultiPolygon, { minutes: number; area_m2: number }>;

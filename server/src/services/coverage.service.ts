@@ -13,7 +13,7 @@ import { notFound } from '../errors';
 import { type Cover, type DemandKind, coverage, coverageDataStamp } from '../queries/coverage.queries';
 import { findRegion } from '../queries/regions.queries';
 import { listStations } from '../queries/stations.queries';
-import { isochrones, snapPoint } from '../routing';
+import { isochrones, snapPoint, withAccessWalk } from '../routing';
 import type { Snap } from '../routing/types';
 import { roundTo } from './geojson';
 import { MAX_SNAP_M, type routingService } from './routing.service';
@@ -79,7 +79,8 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
     for (const station of stations) {
       const [lng, lat] = station.geometry.coordinates as [number, number];
       const snap = snapPoint(graph, lng, lat, query.mode, MAX_SNAP_M);
-      if (snap) snaps.push(snap);
+      // A station deep in a compound first walks out to its street.
+      if (snap) snaps.push(withAccessWalk(snap));
     }
     const empty: MultiPolygon = { type: 'MultiPolygon', coordinates: [] };
     const reachWidth_m = query.reach_m ?? DEFAULT_NETWORK_REACH_M;

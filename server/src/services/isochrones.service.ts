@@ -1,14 +1,17 @@
 import type { IsochroneCollection, LngLat, RoutingProfile } from '../contracts';
-import { isochrones } from '../routing';
+import { isochrones, withAccessWalk } from '../routing';
 import { roundTo } from './geojson';
 import type { routingService } from './routing.service';
 
 export function isochronesService(routing: ReturnType<typeof routingService>) {
   return {
-    /** Street-network isochrones from one point, one band per minutes value, smallest first. */
+    /**
+     * Street-network isochrones from one point, one band per minutes value, smallest first. The
+     * walk from the point to its street comes out of every band's minutes.
+     */
     async from(query: LngLat & { mode: RoutingProfile; minutes: number[] }): Promise<IsochroneCollection> {
       const { graph, snap } = await routing.snap(query.lng, query.lat, query.mode);
-      const bands = isochrones(graph, query.mode, [snap], query.minutes);
+      const bands = isochrones(graph, query.mode, [withAccessWalk(snap)], query.minutes);
       return {
         type: 'FeatureCollection',
         origin: { lng: query.lng, lat: query.lat },

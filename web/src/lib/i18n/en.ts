@@ -130,7 +130,7 @@ export const en: Messages = {
   'reach.redraw': 'Recalculate',
   'reach.clear': 'Clear',
   'reach.band': '{minutes} min',
-  'reach.snapped': 'Start joined the nearest street ({distance} away)',
+  'reach.snapped': 'Start walks {distance} to the nearest street; that time is counted',
   'reach.noStreet': 'No street usable ({mode}) within 500 m of this point, so there is no reachable area to draw.',
   'reach.legend': 'Darker means sooner',
   'reachable.title': 'Reachable stations',

@@ -128,7 +128,7 @@ export const zhCN = {
   'reach.redraw': '重新计算',
   'reach.clear': '清除',
   'reach.band': '{minutes} 分钟',
-  'reach.snapped': '起点已就近接入道路（{distance}）',
+  'reach.snapped': '起点步行 {distance} 接入最近道路，已计入用时',
   'reach.noStreet': '该位置 500 米内没有{mode}可通行的道路，无法计算可达范围。',
   'reach.legend': '颜色越深，到达越快',
   'reachable.title': '可达驿站',
