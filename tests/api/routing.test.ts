@@ -169,26 +169,33 @@ describe('GET /api/stations/reachable', () => {
   });
 });
 
+/**
+ * River town as a district with one station on the west bank (at the x = 900 m street) and two
+ * demand points 20 m from the streets: 100 people on the west bank, 60 on the east. Returns the
+ * 5-minute walking coverage URL without its method.
+ */
+async function seedRiverTownCoverage(): Promise<string> {
+  const region = {
+    type: 'Polygon' as const,
+    coordinates: [[at(0, -300), at(2000, -300), at(2000, 2100), at(0, 2100), at(0, -300)]],
+  };
+  const ids = await seedRegions(ctx.database, [{ code: '520199', name: '河镇', level: 'district', geometry: region }]);
+  await seedStations(ctx.database, [
+    { type: 'Feature', geometry: { type: 'Point', coordinates: at(900, 0) }, properties: { name: 'west-bank' } },
+  ]);
+  await seedDemand(ctx.database, {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(880, 20) }, properties: { weight: 100 } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: at(1120, 20) }, properties: { weight: 60 } },
+    ],
+  });
+  return `/api/coverage?region=${ids.get('520199')}&minutes=5&mode=walk`;
+}
+
 describe('GET /api/coverage?method=network', () => {
   it('does not let a station cover the far side of a river, unlike the radius method', async () => {
-    const region = {
-      type: 'Polygon' as const,
-      coordinates: [[at(0, -300), at(2000, -300), at(2000, 2100), at(0, 2100), at(0, -300)]],
-    };
-    const ids = await seedRegions(ctx.database, [
-      { code: '520199', name: '河镇', level: 'district', geometry: region },
-    ]);
-    await seedStations(ctx.database, [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: at(900, 0) }, properties: { name: 'west-bank' } },
-    ]);
-    await seedDemand(ctx.database, {
-      type: 'FeatureCollection',
-      features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: at(880, 20) }, properties: { weight: 100 } },
-        { type: 'Feature', geometry: { type: 'Point', coordinates: at(1120, 20) }, properties: { weight: 60 } },
-      ],
-    });
-    const base = `/api/coverage?region=${ids.get('520199')}&minutes=5&mode=walk`;
+    const base = await seedRiverTownCoverage();
     const radius = (await request(ctx.app).get(`${base}&method=radius`).expect(200)).body as CoverageResponse;
     const network = (await request(ctx.app).get(`${base}&method=network`).expect(200)).body as CoverageResponse;
     expect(radius.stats.covered_population).toBe(160);
@@ -209,24 +216,7 @@ describe('GET /api/coverage?method=network', () => {
   });
 
   it('recomputes a cached result after a station moves in place', async () => {
-    const region = {
-      type: 'Polygon' as const,
-      coordinates: [[at(0, -300), at(2000, -300), at(2000, 2100), at(0, 2100), at(0, -300)]],
-    };
-    const ids = await seedRegions(ctx.database, [
-      { code: '520199', name: '河镇', level: 'district', geometry: region },
-    ]);
-    await seedStations(ctx.database, [
-      { type: 'Feature', geometry: { type: 'Point', coordinates: at(900, 0) }, properties: { name: 'west-bank' } },
-    ]);
-    await seedDemand(ctx.database, {
-      type: 'FeatureCollection',
-      features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: at(880, 20) }, properties: { weight: 100 } },
-        { type: 'Feature', geometry: { type: 'Point', coordinates: at(1120, 20) }, properties: { weight: 60 } },
-      ],
-    });
-    const url = `/api/coverage?region=${ids.get('520199')}&minutes=5&mode=walk&method=network`;
+    const url = `${await seedRiverTownCoverage()}&method=network`;
     expect(((await request(ctx.app).get(url).expect(200)).body as CoverageResponse).stats.covered_population).toBe(100);
     // A bare geometry update: no count, id or updated_at changes, and the east bank is now covered.
     const [lng, lat] = at(1150, 0);
