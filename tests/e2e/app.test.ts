@@ -14,7 +14,7 @@ import type {
   ReachableStationCollection,
   StationCollection,
 } from '../../server/src/contracts';
-import { openSession, type Session } from './browser';
+import { openApp, type Session } from './browser';
 import { colourDistance, pixelsAt, regionStats } from './pixels';
 
 let session: Session;
@@ -64,10 +64,8 @@ async function pick(mapX: number, mapY: number, radius = 2) {
 }
 
 beforeAll(async () => {
-  session = await openSession({ width: 1280, height: 800 });
+  session = await openApp({ width: 1280, height: 800 });
   page = session.page;
-  await page.goto(session.baseUrl);
-  await page.waitForFunction(() => window.__mapReady === true, null, { timeout: 90_000 });
 });
 
 afterEach(() => {

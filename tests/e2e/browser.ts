@@ -60,3 +60,11 @@ export async function openSession(
     },
   };
 }
+
+/** A session with the app loaded and its map drawn (the first load builds the map: up to 90 s on CI). */
+export async function openApp(...args: Parameters<typeof openSession>): Promise<Session> {
+  const session = await openSession(...args);
+  await session.page.goto(session.baseUrl);
+  await session.page.waitForFunction(() => window.__mapReady === true, null, { timeout: 90_000 });
+  return session;
+}

@@ -5,16 +5,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { NearestStationCollection } from '../../server/src/contracts';
-import { openSession, type Session } from './browser';
+import { openApp, type Session } from './browser';
 
 let session: Session;
 let page: Page;
 
 beforeAll(async () => {
-  session = await openSession({ width: 390, height: 780 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  session = await openApp({ width: 390, height: 780 }, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   page = session.page;
-  await page.goto(session.baseUrl);
-  await page.waitForFunction(() => window.__mapReady === true, null, { timeout: 90_000 });
 });
 
 afterEach(() => {
