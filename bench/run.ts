@@ -11,42 +11,13 @@
  * With DATABASE_URL set, the request timings also run against that PostgreSQL server.
  * Speed targets live here, never in the test suite.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ensureDemoCity } from '../data/src/ensure';
 import { mulberry32 } from '../tests/support/random';
 import { createScratchDatabase } from '../tests/support/postgres';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function startApp(env: Record<string, string>, port: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-async function untilHealthy(url: string, child: ChildProcess): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return performance.now() - started;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stop(child: ChildProcess) {
-  child.kill('SIGTERM');
-  await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-}
+import { startServer, stopServer, untilHealthy } from './server';
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -121,28 +92,28 @@ const dataDir = mkdtempSync(join(tmpdir(), 'wangge-bench-'));
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const url = `http://127.0.0.1:${port}`;
 try {
-  let app = startApp({ DATA_DIR: dataDir, DATABASE_URL: '' }, port);
+  let app = startServer({ port, env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
   console.log(
     `embedded: cold start (new data folder, demo load) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`,
   );
-  await stop(app);
-  app = startApp({ DATA_DIR: dataDir, DATABASE_URL: '' }, port);
+  await stopServer(app);
+  app = startServer({ port, env: { DATA_DIR: dataDir, DATABASE_URL: '' } });
   console.log(`embedded: warm start (same folder) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`);
   await requestFigures('embedded', url);
-  await stop(app);
+  await stopServer(app);
 
   if (process.env.DATABASE_URL) {
     const scratch = await createScratchDatabase(process.env.DATABASE_URL, 'wangge_bench');
     try {
-      app = startApp({ DATABASE_URL: scratch.url }, port);
+      app = startServer({ port, env: { DATABASE_URL: scratch.url } });
       console.log(
         `postgres: cold start (empty database, demo load) ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`,
       );
-      await stop(app);
-      app = startApp({ DATABASE_URL: scratch.url }, port);
+      await stopServer(app);
+      app = startServer({ port, env: { DATABASE_URL: scratch.url } });
       console.log(`postgres: warm start ${((await untilHealthy(url, app)) / 1000).toFixed(1)} s`);
       await requestFigures('postgres', url);
-      await stop(app);
+      await stopServer(app);
     } finally {
       await scratch.drop();
     }

@@ -1,8 +1,11 @@
 /**
- * Build the synthetic demo city: `npx tsx data/build.ts [--seed N] [--out path]`.
+ * Build the synthetic demo city: `npx tsx data/build.ts [--seed N] [--out path] [--if-missing]`.
  * Writes data/generated/demo-city.json (gitignored) and prints a short summary.
+ *
+ * `--if-missing` builds only when the file isn't there: `npm start`, `npm run dev` and the e2e setup
+ * run it before the server starts, since the server reads the file but never imports data/.
  */
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildDemoCity, DEFAULT_SEED, summarize } from './src/build-demo-city';
 import { DEMO_CITY_PATH } from './src/ensure';
@@ -16,6 +19,9 @@ const seed = arg('seed') !== undefined ? Number(arg('seed')) : DEFAULT_SEED;
 if (!Number.isInteger(seed) || seed < 0) throw new Error(`bad --seed ${arg('seed')}`);
 const out = arg('out') ?? DEMO_CITY_PATH;
 
+if (process.argv.includes('--if-missing') && existsSync(out)) process.exit(0);
+
+console.log('Building the demo city…');
 const t0 = performance.now();
 const city = buildDemoCity(seed);
 mkdirSync(dirname(out), { recursive: true });

@@ -10,7 +10,7 @@ import type { DemandPoint } from './demand';
 import { PLACES, makeLandlineFactory } from './names';
 import type { CommunityRegion, SubdistrictRegion } from './regions';
 import type { Random } from './random';
-import { AMENITIES } from '../../server/src/contracts';
+import { AMENITIES } from '../../server/src/contracts/enums';
 
 const require = createRequire(import.meta.url);
 

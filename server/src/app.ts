@@ -12,31 +12,53 @@ import { HttpError, errorHandler } from './errors';
 import { basemapRoutes } from './routes/basemap.routes';
 import { coverageRoutes } from './routes/coverage.routes';
 import { gridsRoutes } from './routes/grids.routes';
+import { access, assertEveryRouteHasAccess, routeTable } from './routes/access';
+import { authRoutes } from './routes/auth.routes';
+import { authenticate } from './routes/authenticate';
 import { healthRoutes } from './routes/health.routes';
+import { usersRoutes } from './routes/users.routes';
+import { requestTimeout } from './routes/request-timeout';
+import { rateLimiters } from './routes/rate-limit';
 import { hereRoutes } from './routes/here.routes';
 import { openApiDocument } from './routes/openapi';
 import { regionsRoutes } from './routes/regions.routes';
 import { stationsRoutes } from './routes/stations.routes';
 import { zonesRoutes } from './routes/zones.routes';
+import { DEFAULT_AUTH_OPTIONS, type AuthOptions, authService } from './services/auth.service';
 import { basemapService } from './services/basemap.service';
+import { usersService } from './services/users.service';
+import { healthService } from './services/health.service';
 import { coverageService } from './services/coverage.service';
 import { gridsService } from './services/grids.service';
 import { hereService } from './services/here.service';
 import { regionsService } from './services/regions.service';
-import { stationsService } from './services/stations.service';
+import { stationEditsService, stationsService } from './services/stations.service';
 import { zonesService } from './services/zones.service';
 import { routingService } from './services/routing.service';
 import { isochronesService } from './services/isochrones.service';
 import { isochronesRoutes } from './routes/isochrones.routes';
 
+/** `TRUST_PROXY`: a hop count ("1"), true/false, or Express's names and addresses ("loopback", "10.0.0.0/8"). */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-export function createServices(database: Database, config: Pick<Config, 'showPersonalData'>) {
+export type AppConfig = Pick<Config, 'basemapStyleUrl'> &
+  Partial<Pick<Config, 'hidePersonalData' | 'requestTimeoutMs' | 'trustProxy' | 'rateLimits' | 'sessionTtl_s'>> & {
+    /** Sign-in sessions, lockouts and slow-downs; the defaults suit production, tests shorten them. */
+    auth?: Partial<AuthOptions>;
+  };
+
+export function createServices(database: Database, config: Omit<AppConfig, 'basemapStyleUrl'> = {}) {
   const { db } = database;
   const regions = regionsService(db);
-  const grids = gridsService(db, { showPersonalData: config.showPersonalData });
+  const grids = gridsService(db, { hidePersonalData: config.hidePersonalData ?? false });
   const zones = zonesService(db);
-  const routing = routingService(db);
+  const routing = routingService(db, { databaseKind: database.kind });
   const stations = stationsService(db, routing);
   return {
     routing,
@@ -48,6 +70,14 @@ export function createServices(database: Database, config: Pick<Config, 'showPer
     coverage: coverageService(db, routing),
     isochrones: isochronesService(routing),
     basemap: basemapService(db),
+    health: healthService(database),
+    stationEdits: stationEditsService(db),
+    auth: authService(db, {
+      ...DEFAULT_AUTH_OPTIONS,
+      ...(config.sessionTtl_s ? { sessionTtl_s: config.sessionTtl_s } : {}),
+      ...config.auth,
+    }),
+    users: usersService(db),
   };
 }
 
@@ -56,7 +86,7 @@ export type Services = ReturnType<typeof createServices>;
 /** The Express app; tests drive it with supertest, main.ts listens with it. */
 export function createApp(deps: {
   database: Database;
-  config: Pick<Config, 'showPersonalData' | 'basemapStyleUrl'>;
+  config: AppConfig;
   logger: Logger;
   services?: Services;
   webDist?: string | null;
@@ -64,6 +94,7 @@ export function createApp(deps: {
   const services = deps.services ?? createServices(deps.database, deps.config);
   const app = express();
   app.disable('x-powered-by');
+  if (deps.config.trustProxy) app.set('trust proxy', trustProxyValue(deps.config.trustProxy));
   app.set('query parser', 'simple');
   app.use(
     helmet({
@@ -81,19 +112,25 @@ export function createApp(deps: {
   // GeoJSON compresses about 5:1, and riders load the map over phone networks.
   app.use(compression());
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
-  app.use(express.json({ limit: '10mb' }));
+  app.use('/api', requestTimeout(deps.config.requestTimeoutMs ?? 30_000));
 
   const api = express.Router();
-  api.use(
-    healthRoutes({ db: deps.database.db, kind: deps.database.kind, basemapStyleUrl: deps.config.basemapStyleUrl }),
-  );
-  api.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
+  // Who is calling, before any route: every route's access rule and every service read it.
+  // Per address, before any work (main.ts passes RATE_LIMIT_*; without them, as in tests, no limits).
+  api.use(rateLimiters(deps.config.rateLimits).api);
+  api.use(authenticate(services.auth));
+  api.use(healthRoutes(services.health, { basemapStyleUrl: deps.config.basemapStyleUrl }));
+  api.use(authRoutes(services.auth));
+  api.use(usersRoutes(services.users));
+  // Built once the routes exist: it reads their access rules, and throws if one is undescribed.
+  let openApi: ReturnType<typeof openApiDocument> | undefined;
+  api.get('/openapi.json', access.public, (_req, res) => {
+    res.json((openApi ??= openApiDocument(routeTable(app))));
   });
   api.use(regionsRoutes(services.regions));
   api.use(gridsRoutes(services.grids));
   api.use(zonesRoutes(services.zones));
-  api.use(stationsRoutes(services.stations));
+  api.use(stationsRoutes(services.stations, services.stationEdits));
   api.use(hereRoutes(services.here));
   api.use(coverageRoutes(services.coverage));
   api.use(isochronesRoutes(services.isochrones));
@@ -115,5 +152,7 @@ export function createApp(deps: {
     });
   }
   app.use(errorHandler(deps.logger));
+  assertEveryRouteHasAccess(app);
+  openApi = openApiDocument(routeTable(app));
   return app;
 }

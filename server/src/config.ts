@@ -22,8 +22,34 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Skip loading the demo city into an empty database (for tests that seed their own rows). */
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
-  /** Show grid workers' names and phones (personal data) in API responses. */
-  SHOW_PERSONAL_DATA: z.enum(['true', 'false']).default('true'),
+  /** A request that has not answered by then gets 503 `timeout`. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** PostgreSQL's `statement_timeout` for every connection (heavy queries may set their own). */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before their sockets close. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /**
+   * Hide grid workers' names and phones from everyone, signed in or not. Without it, signed-in staff
+   * see them and the public never does.
+   */
+  HIDE_PERSONAL_DATA: z.enum(['true', 'false']).default('false'),
+  /** How long a browser session lasts without use. */
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(12),
+  /**
+   * Express's `trust proxy`: set it (e.g. `1`, `loopback`) behind a reverse proxy, so that rate limits
+   * and sign-in lockouts see the client's address and the session cookie is marked Secure over HTTPS.
+   */
+  TRUST_PROXY: z.string().default(''),
+  /** Requests per minute per address to any /api route; `0` turns the limit off (benchmarks, tests). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** Requests per minute per address to coverage, isochrones and reachable stations; `0` turns it off. */
+  RATE_LIMIT_HEAVY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(30),
+  /** Sign-in attempts per minute per address (lockouts per account come on top); `0` turns it off. */
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(10),
 });
 
 export type Config = {
@@ -34,7 +60,14 @@ export type Config = {
   basemapStyleUrl: string | undefined;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   demoData: 'auto' | 'off';
-  showPersonalData: boolean;
+  hidePersonalData: boolean;
+  sessionTtl_s: number;
+  trustProxy: string;
+  requestTimeoutMs: number;
+  statementTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  /** Requests per minute per address; 0 = no limit. See rateLimiters() in routes/rate-limit.ts. */
+  rateLimits: { perMinute: number; heavyPerMinute: number; loginPerMinute: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +85,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,
-    showPersonalData: e.SHOW_PERSONAL_DATA === 'true',
+    hidePersonalData: e.HIDE_PERSONAL_DATA === 'true',
+    sessionTtl_s: Math.round(e.SESSION_TTL_HOURS * 3600),
+    trustProxy: e.TRUST_PROXY,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    rateLimits: {
+      perMinute: e.RATE_LIMIT_PER_MINUTE,
+      heavyPerMinute: e.RATE_LIMIT_HEAVY_PER_MINUTE,
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+    },
   };
 }

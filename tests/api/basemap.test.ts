@@ -33,7 +33,7 @@ beforeAll(async () => {
   await insertRoads(ctx.database.db, [
     ...STORED_ROAD_CLASSES.map((cls, i) => roadAt(cls, i)),
     roadAt('bridleway', STORED_ROAD_CLASSES.length), // written by hand: not a class the importer keeps
-  ]);
+  ]).execute();
   await insertWater(ctx.database.db, [
     {
       kind: 'lake',
@@ -52,7 +52,7 @@ beforeAll(async () => {
         ],
       }),
     },
-  ]);
+  ]).execute();
 });
 
 describe('GET /api/basemap', () => {

@@ -9,6 +9,7 @@ import type {
   RegionCollection,
   StationCollection,
 } from '../../server/src/contracts';
+import { ensureDemoCity } from '../../data/src/ensure';
 import { readDemoCity } from '../../server/src/bootstrap';
 import { loadDemoCity } from '../../server/src/services/demo-data.service';
 import { geodesicAreaM2, geodesicCircle, geodesicDistanceM } from '../support/geodesy';
@@ -21,7 +22,7 @@ let ctx: Ctx;
 beforeAll(async () => {
   ctx = await testContext();
   await resetData(ctx.database);
-  const result = await loadDemoCity(ctx.database.db, await readDemoCity());
+  const result = await loadDemoCity(ctx.database.db, await readDemoCity(await ensureDemoCity()));
   expect(result.loaded).toBe(true);
 });
 
@@ -31,6 +32,27 @@ async function count(table: 'region' | 'grid' | 'zone' | 'station' | 'demand_poi
   );
   return rows[0]!.n;
 }
+
+describe('the demo accounts', () => {
+  it('come with the demo city: each signs in with the demo password, the planner scoped to 金阳街道', async () => {
+    for (const [username, role] of [
+      ['demo-admin', 'admin'],
+      ['demo-planner', 'planner'],
+      ['demo-official', 'official'],
+    ] as const) {
+      const res = await request(ctx.app)
+        .post('/api/auth/login')
+        .send({ username, password: 'wangge-demo' })
+        .expect(200);
+      expect(res.body.role).toBe(role);
+      if (role === 'planner') {
+        expect(res.body.scopes.map((s: { name: string; level: string }) => [s.name, s.level])).toEqual([
+          ['金阳街道', 'subdistrict'],
+        ]);
+      } else expect(res.body.scopes).toEqual([]);
+    }
+  });
+});
 
 describe('the demo city in PostGIS', () => {
   it('loads idempotently: the same version is not loaded twice, and a forced reload gives the same rows', async () => {

@@ -24,7 +24,7 @@ export function testContext() {
     await migrateToLatest(database.db);
     const app = createApp({
       database,
-      config: { showPersonalData: true, basemapStyleUrl: undefined },
+      config: { basemapStyleUrl: undefined, auth: { slowdown: { base_ms: 1, max_ms: 5 } } },
       logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       webDist: null,
     });

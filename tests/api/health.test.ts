@@ -18,6 +18,9 @@ describe('GET /api/health', () => {
     expect(res.body.database).toBe(process.env.DATABASE_URL ? 'postgres' : 'embedded');
     expect(res.body.database).toBe(kind);
     expect(res.body.postgis).toMatch(/^3\.\d+\.\d+/);
+    expect(res.body.components.database.status).toBe('up');
+    expect(res.body.components.database.latency_ms).toBeGreaterThan(0);
+    expect(res.body.components.database.latency_ms).toBeLessThan(1_000); // the check gives up at 1 s
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   ZoneCollection,
 } from '../../server/src/contracts';
 import { insertGrids, insertZones } from '../../server/src/queries/dataset.queries';
+import { type TestAccounts, bearer, seedAccounts } from '../support/accounts';
 import { geodesicAreaM2 } from '../support/geodesy';
 import { rectangle, seedDemand, seedRegions, seedStations } from '../support/seed';
 import { resetData, testContext } from './harness';
@@ -17,6 +18,7 @@ import { resetData, testContext } from './harness';
 type Ctx = Awaited<ReturnType<typeof testContext>>;
 let ctx: Ctx;
 let communityId: number;
+let accounts: TestAccounts;
 
 /**
  * District [106.60, 106.62] × [26.60, 26.62] → one subdistrict → one community (the west half),
@@ -50,6 +52,7 @@ beforeAll(async () => {
     },
   ]);
   communityId = ids.get('520199001001')!;
+  accounts = await seedAccounts(ctx.database);
   const grids = await insertGrids(ctx.database.db, [
     {
       communityId,
@@ -73,8 +76,8 @@ beforeAll(async () => {
       workerPhone: '13900000002',
       geojson: JSON.stringify(rectangle(106.6, 26.6, 106.61, 26.61)),
     },
-  ]);
-  const north = grids.rows.find((g) => g.code === '520199001001001')!;
+  ]).execute();
+  const north = grids.find((g) => g.code === '520199001001001')!;
   await insertZones(ctx.database.db, [
     {
       communityId,
@@ -83,7 +86,7 @@ beforeAll(async () => {
       unit: '测试区财政局',
       geojson: JSON.stringify(rectangle(106.6, 26.61, 106.605, 26.62)),
     },
-  ]);
+  ]).execute();
   await seedStations(ctx.database, [
     {
       type: 'Feature',
@@ -129,32 +132,39 @@ describe('GET /api/regions', () => {
 });
 
 describe('GET /api/grids and /api/zones', () => {
-  it('returns the grids in a bbox with community name and worker', async () => {
-    const res = await request(ctx.app).get('/api/grids?bbox=106.601,26.611,106.602,26.612').expect(200);
-    const body = res.body as GridCollection;
-    expect(body.features.map((f) => f.properties.code)).toEqual(['520199001001001']);
-    expect(body.features[0]!.properties).toMatchObject({
+  it('returns the grids in a bbox with community name, and the worker to signed-in staff only', async () => {
+    const url = '/api/grids?bbox=106.601,26.611,106.602,26.612';
+    const staff = (await request(ctx.app).get(url).set(bearer(accounts.official)).expect(200)).body as GridCollection;
+    expect(staff.features.map((f) => f.properties.code)).toEqual(['520199001001001']);
+    expect(staff.features[0]!.properties).toMatchObject({
       communityName: '西社区',
       households: 300,
       workerName: '张三',
       workerPhone: '13900000001',
       version: 1,
     });
+    const signedOut = (await request(ctx.app).get(url).expect(200)).body as GridCollection;
+    expect(signedOut.features[0]!.properties).toMatchObject({ households: 300, workerName: null, workerPhone: null });
     const all = (await request(ctx.app).get('/api/grids').expect(200)).body as GridCollection;
     expect(all.features).toHaveLength(2);
+    expect(JSON.stringify(all)).not.toMatch(/张三|李四|1390000000/);
   });
 
-  it('hides grid workers from a deployment that does not show personal data', async () => {
-    const publicApp = createApp({
+  it('hides grid workers from everyone in a deployment with HIDE_PERSONAL_DATA', async () => {
+    const strictApp = createApp({
       database: ctx.database,
-      config: { showPersonalData: false, basemapStyleUrl: undefined },
+      config: { hidePersonalData: true, basemapStyleUrl: undefined },
       logger: pino({ level: 'silent' }),
       webDist: null,
     });
-    const body = (await request(publicApp).get('/api/grids').expect(200)).body as GridCollection;
-    expect(body.features.every((f) => f.properties.workerName === null && f.properties.workerPhone === null)).toBe(
-      true,
-    );
+    for (const role of ['admin', 'planner', 'official'] as const) {
+      const body = (await request(strictApp).get('/api/grids').set(bearer(accounts[role])).expect(200))
+        .body as GridCollection;
+      expect(body.features).toHaveLength(2);
+      expect(body.features.every((f) => f.properties.workerName === null && f.properties.workerPhone === null)).toBe(
+        true,
+      );
+    }
   });
 
   it('returns zones with their unit and grid code', async () => {
@@ -191,6 +201,10 @@ describe('GET /api/here', () => {
     expect(body.zone?.unit).toBe('测试区财政局');
     expect(body.nearestStation?.properties.name).toBe('西驿站');
     expect(body.nearestStation?.properties.distance_m).toBeGreaterThan(0);
+    expect(body.grid?.workerName).toBeNull();
+    const staff = (await request(ctx.app).get('/api/here?lng=106.602&lat=26.618').set(bearer(accounts.planner)))
+      .body as HereResponse;
+    expect(staff.grid).toMatchObject({ workerName: '张三', workerPhone: '13900000001' });
   });
 
   it('answers with nulls outside every region', async () => {

@@ -46,7 +46,7 @@ const RIVER_TOWN = [
 beforeEach(async () => {
   ctx = await testContext();
   await resetData(ctx.database);
-  await insertRoads(ctx.database.db, RIVER_TOWN);
+  await insertRoads(ctx.database.db, RIVER_TOWN).execute();
 });
 
 const inside = (lngLat: Position, fc: IsochroneCollection, minutes: number) => {
@@ -101,7 +101,7 @@ describe('GET /api/isochrones', () => {
     const url = `/api/isochrones?lng=${lng}&lat=${lat}&mode=walk&minutes=5`;
     const before = (await request(ctx.app).get(url).expect(200)).body as IsochroneCollection;
     expect(inside(at(1150, 0), before, 5)).toBe(false);
-    await insertRoads(ctx.database.db, [line('footway', [900, 0], [1100, 0])]);
+    await insertRoads(ctx.database.db, [line('footway', [900, 0], [1100, 0])]).execute();
     const after = (await request(ctx.app).get(url).expect(200)).body as IsochroneCollection;
     expect(inside(at(1150, 0), after, 5)).toBe(true);
   });

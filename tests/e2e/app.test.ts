@@ -2,11 +2,12 @@
  * The app in a real Chromium (WebGL2 on SwiftShader), served by the real server with the demo city.
  * Each test checks what is drawn (pixels, deck.gl picking, MapLibre's rendered features) and what a
  * person sees in the panels. Any uncaught page error fails the test.
+ *
+ * Each test opens the app in a browser profile of its own, so none depends on another's clicks,
+ * panels or language, and any one runs alone (`-t`). The data are the server's and tests only read.
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   HereResponse,
   IsochroneCollection,
@@ -14,10 +15,10 @@ import type {
   ReachableStationCollection,
   StationCollection,
 } from '../../server/src/contracts';
-import { openApp, type Session } from './browser';
+import { fitDistrict, openApp, type Session } from './browser';
 import { colourDistance, pixelsAt, regionStats } from './pixels';
 
-let session: Session;
+let session: Session | undefined;
 let page: Page;
 
 async function mapBox() {
@@ -63,17 +64,20 @@ async function pick(mapX: number, mapY: number, radius = 2) {
   );
 }
 
-beforeAll(async () => {
+beforeEach(async () => {
   session = await openApp({ width: 1280, height: 800 });
   page = session.page;
 });
 
-afterEach(() => {
-  expect(session.errors.map((e) => e.message)).toEqual([]);
-});
-
-afterAll(async () => {
-  await session?.close();
+afterEach(async () => {
+  const current = session;
+  session = undefined;
+  if (!current) return; // openApp failed, and said why
+  try {
+    expect(current.errors.map((e) => e.message)).toEqual([]);
+  } finally {
+    await current.close();
+  }
 });
 
 describe('the map', () => {
@@ -171,7 +175,9 @@ describe('clicks', () => {
     const text = await panel.innerText();
     expect(text).toContain(api.community!.name);
     expect(text).toContain(api.grid!.code);
-    expect(text).toContain(api.grid!.workerName!);
+    // Signed out, nobody sees the grid worker (issue 6): not in the answer, so not in the panel.
+    expect(api.grid!.workerName).toBeNull();
+    expect(api.grid!.workerPhone).toBeNull();
     expect(text).toContain(api.nearestStation!.properties.name);
 
     // The grid's name opens the grid's own panel.
@@ -266,38 +272,28 @@ describe('clicks', () => {
   });
 });
 
-/** Fits the map to the district, clear of the sidebar, and waits for it to draw. */
-async function fitDistrict() {
-  const config = await page.evaluate(() =>
-    fetch('/api/config').then((r) => r.json() as Promise<{ bounds: [number, number, number, number] }>),
-  );
-  await page.evaluate(
-    (b) =>
-      new Promise<void>((resolve) => {
-        window.__map!.once('idle', () => resolve());
-        window.__map!.fitBounds(b, { padding: { top: 30, bottom: 30, left: 380, right: 30 }, animate: false });
-      }),
-    config.bounds,
-  );
+/**
+ * Runs the 15-minute walking audit of the outdoor-worker stations by `method` from the coverage tab,
+ * fits the map to the district, and counts the red (gap) pixels drawn.
+ */
+async function showCoverage(method: 'radius' | 'network') {
+  await page.getByTestId('tab-coverage').click();
+  await page.getByTestId('coverage-kind').selectOption('outdoor_worker_station');
+  await page.getByTestId('coverage-method').locator(`[data-method=${method}]`).click();
+  await page.getByTestId('coverage-run').click();
+  await expect
+    .poll(() => page.getByTestId('coverage-result-method').getAttribute('data-method'), { timeout: 90_000 })
+    .toBe(method);
+  await page.getByTestId('coverage-stats').waitFor();
+  await page.waitForFunction(() => window.__layersReady?.has('coverage-gaps'));
+  await fitDistrict(page);
+  await page.waitForTimeout(500);
+  return (await regionStats(page, await mapBox())).redPixels;
 }
-
-let radiusRedPixels = 0;
 
 describe('coverage', () => {
   it('draws the gaps of 15-minute walking circles and shows the figures', async () => {
-    // Close the panel left open by the nearest-stations test, so the whole district shows.
-    await page.locator('aside.detail button.close').first().click();
-    await page.getByTestId('tab-coverage').click();
-    await page.getByTestId('coverage-kind').selectOption('outdoor_worker_station');
-    await page.getByTestId('coverage-run').click();
-    await page.getByTestId('coverage-stats').waitFor({ timeout: 90_000 });
-    await page.waitForFunction(() => window.__layersReady?.has('coverage-gaps'));
-
-    await fitDistrict();
-    await page.waitForTimeout(500);
-    const box = await mapBox();
-    const { redPixels } = await regionStats(page, box);
-    radiusRedPixels = redPixels;
+    const redPixels = await showCoverage('radius');
     // Outdoor-worker stations sit in the urban core: most of the rural west is a gap, drawn red.
     expect(redPixels).toBeGreaterThan(20_000);
 
@@ -308,28 +304,16 @@ describe('coverage', () => {
     // A rural point far from every outdoor-worker station is inside a gap.
     const rural = await project([106.5, 26.62]);
     expect(await pick(rural.mapX, rural.mapY, 0)).toMatchObject({ layer: 'coverage-gaps' });
-
-    const docs = fileURLToPath(new URL('../../docs', import.meta.url));
-    mkdirSync(docs, { recursive: true });
-    await page.screenshot({ path: `${docs}/screenshot.png` });
   });
 });
 
 describe('street network', () => {
   it('switching coverage to the street network leaves more of the district uncovered than the radius', async () => {
-    await page.getByTestId('coverage-method').locator('[data-method=network]').click();
-    await page.getByTestId('coverage-run').click();
-    await expect
-      .poll(() => page.getByTestId('coverage-result-method').getAttribute('data-method'), { timeout: 90_000 })
-      .toBe('network');
-    await page.waitForFunction(() => window.__layersReady?.has('coverage-reach'));
-    await fitDistrict();
-    await page.waitForTimeout(500);
-    const { redPixels } = await regionStats(page, await mapBox());
+    const radiusRedPixels = await showCoverage('radius');
+    const networkRedPixels = await showCoverage('network');
     // Streets, not circles: the same stations leave more land red than their radius circles did.
     expect(radiusRedPixels).toBeGreaterThan(0);
-    expect(redPixels).toBeGreaterThan(radiusRedPixels);
-    await page.getByTestId('coverage-method').locator('[data-method=radius]').click();
+    expect(networkRedPixels).toBeGreaterThan(radiusRedPixels);
   });
 
   it('lists the stations that reach a clicked point on the streets, fastest first, walks included', async () => {
@@ -417,9 +401,12 @@ describe('street network', () => {
 
 describe('language', () => {
   it('switches the interface to English and back', async () => {
+    await page.getByTestId('tab-coverage').click();
     await page.getByTestId('lang-switch').locator('[data-locale=en]').click();
-    await expect.poll(() => page.getByTestId('coverage-panel').innerText()).toMatch(/coverage/i);
+    await expect.poll(() => page.getByTestId('tab-coverage').innerText()).toBe('Coverage');
+    await expect.poll(() => page.getByTestId('coverage-panel').innerText()).toMatch(/service circle/i);
     await page.getByTestId('lang-switch').locator('[data-locale=zh-CN]').click();
+    await expect.poll(() => page.getByTestId('tab-coverage').innerText()).toBe('服务圈分析');
     await expect.poll(() => page.getByTestId('coverage-panel').innerText()).toMatch(/服务圈/);
   });
 });

@@ -31,10 +31,19 @@ export type Session = {
   close: () => Promise<void>;
 };
 
-/** A fresh browser profile and page; `errors` collects every uncaught page error. */
-export async function openSession(
-  viewport = { width: 1280, height: 800 },
-  device: { isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number } = {},
+type Viewport = { width: number; height: number };
+type Device = { isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number };
+
+/** A fresh browser profile and page on the app under test; `errors` collects every uncaught page error. */
+export function openSession(viewport: Viewport = { width: 1280, height: 800 }, device: Device = {}): Promise<Session> {
+  return openSessionAt(inject('e2eBaseUrl'), viewport, device);
+}
+
+/** As `openSession`, on the app at `baseUrl` (outside vitest, e.g. `npm run screenshot`). */
+export async function openSessionAt(
+  baseUrl: string,
+  viewport: Viewport = { width: 1280, height: 800 },
+  device: Device = {},
 ): Promise<Session> {
   const profile = mkdtempSync(join(tmpdir(), 'wangge-chromium-'));
   // Playwright rejects --user-data-dir in args; a persistent context takes the folder instead.
@@ -53,7 +62,7 @@ export async function openSession(
     context,
     page,
     errors,
-    baseUrl: inject('e2eBaseUrl'),
+    baseUrl,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -63,8 +72,31 @@ export async function openSession(
 
 /** A session with the app loaded and its map drawn (the first load builds the map: up to 90 s on CI). */
 export async function openApp(...args: Parameters<typeof openSession>): Promise<Session> {
-  const session = await openSession(...args);
+  return loadApp(await openSession(...args));
+}
+
+/** As `openApp`, on the app at `baseUrl`. */
+export async function openAppAt(...args: Parameters<typeof openSessionAt>): Promise<Session> {
+  return loadApp(await openSessionAt(...args));
+}
+
+async function loadApp(session: Session): Promise<Session> {
   await session.page.goto(session.baseUrl);
   await session.page.waitForFunction(() => window.__mapReady === true, null, { timeout: 90_000 });
   return session;
+}
+
+/** Fits the map to the district, clear of the sidebar, and waits for it to draw. */
+export async function fitDistrict(page: Page) {
+  const config = await page.evaluate(() =>
+    fetch('/api/config').then((r) => r.json() as Promise<{ bounds: [number, number, number, number] }>),
+  );
+  await page.evaluate(
+    (b) =>
+      new Promise<void>((resolve) => {
+        window.__map!.once('idle', () => resolve());
+        window.__map!.fitBounds(b, { padding: { top: 30, bottom: 30, left: 380, right: 30 }, animate: false });
+      }),
+    config.bounds,
+  );
 }

@@ -1,11 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { createScratchDatabase } from '../support/postgres';
+import { startAppServer } from './app-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,76 +8,9 @@ declare module 'vitest' {
   }
 }
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The app exited with code ${child.exitCode} before it was ready`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`The app did not answer ${url}/api/health within ${timeoutMs / 1000} s`);
-}
-
-/**
- * Builds the web app, then starts the real server (`npm start`'s two steps) with the demo city on
- * a fresh database: a scratch PostgreSQL database when DATABASE_URL is set, else a new PGlite folder.
- */
+/** One real app (web build, demo city, server on a fresh database) for every browser test file. */
 export default async function setup(project: TestProject) {
-  const build = spawn('npx', ['tsx', 'scripts/ensure-web-build.ts'], { cwd: root, stdio: 'inherit' });
-  const buildCode = await new Promise<number | null>((resolve) => build.on('exit', resolve));
-  if (buildCode !== 0) throw new Error('The web build failed');
-
-  const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, 'wangge_e2e') : null;
-  const dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
-  const port = await freePort();
-  const output: string[] = [];
-  // One node process (no npx/tsx wrapper), so SIGTERM reaches the server itself and it closes PGlite.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: scratch?.url ?? '',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHealth(baseUrl, child, 300_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n--- app output ---\n${output.join('')}`);
-  }
-  project.provide('e2eBaseUrl', baseUrl);
-
-  return async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    await scratch?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const app = await startAppServer();
+  project.provide('e2eBaseUrl', app.baseUrl);
+  return app.stop;
 }

@@ -17,17 +17,22 @@ export function readGoldenInput<T>(feature: string, name: string): T {
 }
 
 /**
- * The expected output, or, with UPDATE_GOLDEN=1, writes `actual` as the new expectation (look at the
- * changed files in a GeoJSON viewer before committing them).
+ * The expected output, read from `out/<name>.geojson`. With UPDATE_GOLDEN=1 it writes `actual` as
+ * the new expectation instead (look at the changed files in a GeoJSON viewer before committing
+ * them). A missing file fails the test: writing it here would compare the result with itself.
  */
 export function golden<T>(feature: string, name: string, actual: T): T {
   const path = join(FIXTURES, feature, 'out', `${name}.geojson`);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) {
-    if (process.env.CI && !existsSync(path))
-      throw new Error(`Missing golden file ${path}; run UPDATE_GOLDEN=1 npm run test:api locally`);
+  if (process.env.UPDATE_GOLDEN === '1') {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify(actual, null, 2) + '\n');
     return actual;
+  }
+  if (!existsSync(path)) {
+    throw new Error(
+      `Missing golden file ${path}. Write it with UPDATE_GOLDEN=1 (e.g. UPDATE_GOLDEN=1 npx vitest run ` +
+        `tests/api/<file>), check it in a GeoJSON viewer, and commit it.`,
+    );
   }
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }

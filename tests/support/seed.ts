@@ -14,7 +14,7 @@ export type SeedRegion = {
 export async function seedRegions(database: Database, regions: SeedRegion[]) {
   const ids = new Map<string, number>();
   for (const region of regions) {
-    const { rows } = await insertRegions(database.db, [
+    const rows = await insertRegions(database.db, [
       {
         parentId: region.parentCode ? (ids.get(region.parentCode) ?? null) : null,
         level: region.level,
@@ -22,7 +22,7 @@ export async function seedRegions(database: Database, regions: SeedRegion[]) {
         name: region.name,
         geojson: JSON.stringify(region.geometry),
       },
-    ]);
+    ]).execute();
     ids.set(region.code, rows[0]!.id);
   }
   return ids;
@@ -53,7 +53,7 @@ export async function seedStations(database: Database, stations: Feature<Point, 
       status: f.properties.status ?? 'active',
       communityId: null,
     })),
-  );
+  ).execute();
 }
 
 export async function seedDemand(
@@ -64,7 +64,7 @@ export async function seedDemand(
     const rows = points.features
       .filter((f) => (f.properties.kind ?? 'household') === kind)
       .map((f) => [f.geometry.coordinates[0]!, f.geometry.coordinates[1]!, f.properties.weight] as const);
-    if (rows.length) await insertDemandPoints(database.db, kind, rows);
+    if (rows.length) await insertDemandPoints(database.db, kind, rows).execute();
   }
 }
 

@@ -15,7 +15,7 @@ import { buildDemoCity, DEFAULT_SEED } from '../../data/src/build-demo-city';
 import { loadCommunities, loadSubdistricts } from '../../data/src/divisions';
 import { writeDemoCity } from '../../data/src/ensure';
 import type { DemoCity } from '../../data/src/types';
-import { AMENITIES } from '../../server/src/contracts';
+import { AMENITIES } from '../../server/src/contracts/enums';
 
 const require = createRequire(import.meta.url);
 const OpeningHours = require('opening_hours') as new (value: string) => unknown;

@@ -130,6 +130,7 @@ const station = (
     phone: '0851-1234567',
     status,
     communityId: 3,
+    version: 1,
   },
 });
 

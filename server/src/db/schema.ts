@@ -57,6 +57,8 @@ export interface StationTable {
   status: Generated<'active' | 'suspended' | 'planned'>;
   community_id: number | null;
   updated_at: Timestamp;
+  version: Generated<number>;
+  updated_by: number | null;
 }
 
 export interface DemandPointTable {
@@ -96,6 +98,55 @@ export interface DataVersionTable {
   changed_at: ColumnType<Date, never, never>;
 }
 
+export type UserRole = 'admin' | 'planner' | 'official';
+
+export interface AppUserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: Generated<string>;
+  role: UserRole;
+  /** argon2id, PHC string format. */
+  password_hash: string;
+  disabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserScopeTable {
+  user_id: number;
+  region_id: number;
+}
+
+export interface UserSessionTable {
+  /** SHA-256 (hex) of the cookie's session id; the id itself is never stored. */
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  address: Generated<string>;
+  user_agent: Generated<string>;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuthThrottleTable {
+  key: string;
+  failures: Generated<number>;
+  window_started_at: Timestamp;
+  locked_until: Date | null;
+}
+
 export interface DB {
   region: RegionTable;
   grid: GridTable;
@@ -106,6 +157,11 @@ export interface DB {
   water: WaterTable;
   dataset: DatasetTable;
   data_version: DataVersionTable;
+  app_user: AppUserTable;
+  user_scope: UserScopeTable;
+  user_session: UserSessionTable;
+  api_token: ApiTokenTable;
+  auth_throttle: AuthThrottleTable;
 }
 
 /**
@@ -152,10 +208,43 @@ export const COLUMNS = {
     status: true,
     community_id: true,
     updated_at: true,
+    version: true,
+    updated_by: true,
   },
   demand_point: { id: true, kind: true, weight: true, geom: true },
   road: { id: true, class: true, name: true, oneway: true, geom: true },
   water: { id: true, kind: true, name: true, geom: true },
   dataset: { name: true, version: true, loaded_at: true },
   data_version: { table_name: true, version: true, changed_at: true },
+  app_user: {
+    id: true,
+    username: true,
+    display_name: true,
+    role: true,
+    password_hash: true,
+    disabled: true,
+    created_at: true,
+    updated_at: true,
+  },
+  user_scope: { user_id: true, region_id: true },
+  user_session: {
+    id_hash: true,
+    user_id: true,
+    csrf_token: true,
+    created_at: true,
+    expires_at: true,
+    address: true,
+    user_agent: true,
+  },
+  api_token: {
+    id: true,
+    user_id: true,
+    name: true,
+    token_hash: true,
+    prefix: true,
+    created_at: true,
+    last_used_at: true,
+    revoked_at: true,
+  },
+  auth_throttle: { key: true, failures: true, window_started_at: true, locked_until: true },
 } as const satisfies { [T in keyof DB]: { [C in keyof DB[T]]-?: true } };

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Geometry } from 'geojson';
-import type { DB } from '../db/schema';
+import type { Queryable } from '../db/queryable';
 import { asGeoJson, envelope, intersects } from '../db/postgis';
 import type { Bbox } from './grids.queries';
 
 /** Road segments (optionally in a bbox) for the offline basemap. */
-export function listRoads(db: Kysely<DB>, bbox: Bbox | undefined) {
+export function listRoads(db: Queryable, bbox: Bbox | undefined) {
   return db
     .selectFrom('road')
     .select((eb) => [
@@ -20,7 +19,7 @@ export function listRoads(db: Kysely<DB>, bbox: Bbox | undefined) {
 }
 
 /** Lakes and rivers for the offline basemap. */
-export function listWater(db: Kysely<DB>, bbox: Bbox | undefined) {
+export function listWater(db: Queryable, bbox: Bbox | undefined) {
   return db
     .selectFrom('water')
     .select((eb) => ['water.id', 'water.kind', 'water.name', asGeoJson<Geometry>(eb.ref('water.geom')).as('geometry')])

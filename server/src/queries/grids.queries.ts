@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { MultiPolygon } from 'geojson';
-import type { DB } from '../db/schema';
+import type { Queryable } from '../db/queryable';
 import { asGeoJson, covers, envelope, intersects, point } from '../db/postgis';
 
 export type Bbox = readonly [number, number, number, number];
 
-function gridColumns(db: Kysely<DB>) {
+function gridColumns(db: Queryable) {
   return db
     .selectFrom('grid')
     .innerJoin('region as community', 'community.id', 'grid.community_id')
@@ -33,7 +32,7 @@ function gridColumns(db: Kysely<DB>) {
  * WHERE ST_Intersects(grid.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY grid.code
  * ```
  */
-export function listGrids(db: Kysely<DB>, filter: { bbox?: Bbox | undefined; communityId?: number | undefined }) {
+export function listGrids(db: Queryable, filter: { bbox?: Bbox | undefined; communityId?: number | undefined }) {
   return gridColumns(db)
     .$if(filter.bbox !== undefined, (qb) => qb.where((eb) => intersects(eb.ref('grid.geom'), envelope(filter.bbox!))))
     .$if(filter.communityId !== undefined, (qb) => qb.where('grid.community_id', '=', filter.communityId!))
@@ -41,7 +40,7 @@ export function listGrids(db: Kysely<DB>, filter: { bbox?: Bbox | undefined; com
 }
 
 /** The grid covering a point (grids do not overlap, so at most one; ties on a shared edge go to the lowest code). */
-export function gridAt(db: Kysely<DB>, lng: number, lat: number) {
+export function gridAt(db: Queryable, lng: number, lat: number) {
   return gridColumns(db)
     .where((eb) => covers(eb.ref('grid.geom'), point(lng, lat)))
     .orderBy('grid.code')

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
+import type { Queryable } from '../db/queryable';
 import type { DB } from '../db/schema';
 import { areaM2, asGeoJson, covers, extentBounds, intersects, point } from '../db/postgis';
 import type { MultiPolygon } from 'geojson';
@@ -15,7 +16,7 @@ export type RegionLevel = DB['region']['level'];
  * ```
  */
 export function listRegions(
-  db: Kysely<DB>,
+  db: Queryable,
   filter: { level?: RegionLevel | undefined; parentId?: number | undefined; ids?: number[] },
 ) {
   return db
@@ -42,7 +43,7 @@ export function listRegions(
 }
 
 /** One region by id, without geometry. */
-export function findRegion(db: Kysely<DB>, id: number) {
+export function findRegion(db: Queryable, id: number) {
   return db.selectFrom('region').select(['id', 'parent_id', 'level', 'code', 'name']).where('id', '=', id);
 }
 
@@ -52,7 +53,7 @@ export function findRegion(db: Kysely<DB>, id: number) {
  * SELECT id, … FROM region WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326))
  * ```
  */
-export function regionsAt(db: Kysely<DB>, lng: number, lat: number) {
+export function regionsAt(db: Queryable, lng: number, lat: number) {
   return db
     .selectFrom('region')
     .select(['id'])
@@ -60,7 +61,7 @@ export function regionsAt(db: Kysely<DB>, lng: number, lat: number) {
 }
 
 /** The bounding box of all top-level regions, and the first district's id. */
-export function districtExtent(db: Kysely<DB>) {
+export function districtExtent(db: Queryable) {
   return db
     .selectFrom('region')
     .select((eb) => [

@@ -8,7 +8,7 @@ import { asGeoJson } from '../db/postgis';
  * SELECT id, class, oneway, ST_AsGeoJSON(geom, 7)::json -> 'coordinates' AS coordinates FROM road ORDER BY id
  * ```
  */
-export function listRoadSegments(db: Kysely<DB>) {
+export function listRoadSegments(db: Kysely<DB> | Transaction<DB>) {
   return db
     .selectFrom('road')
     .select((eb) => [
@@ -28,7 +28,7 @@ export function listRoadSegments(db: Kysely<DB>) {
  * SELECT version::text AS stamp FROM data_version WHERE table_name = 'road'
  * ```
  */
-export function roadsStamp(db: Kysely<DB>) {
+export function roadsStamp(db: Kysely<DB> | Transaction<DB>) {
   return db
     .selectFrom('data_version')
     .select(sql<string>`version::text`.as('stamp'))

@@ -1,8 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Point } from 'geojson';
 import type { DB } from '../db/schema';
-import type { StationStatus } from '../contracts';
-import { asGeoJson, envelope, intersects, metersBetween, point, sphereKnn } from '../db/postgis';
+import type { StationStatus } from '../contracts/enums';
+import { asGeoJson, covers, envelope, intersects, metersBetween, point, sphereKnn } from '../db/postgis';
 import type { Bbox } from './grids.queries';
 
 export type StationKind = DB['station']['kind'];
@@ -15,7 +15,7 @@ export type StationFilter = {
   statuses?: StationStatus[] | undefined;
 };
 
-function stationColumns(db: Kysely<DB>) {
+function stationColumns(db: Kysely<DB> | Transaction<DB>) {
   return db
     .selectFrom('station')
     .select((eb) => [
@@ -29,6 +29,7 @@ function stationColumns(db: Kysely<DB>) {
       'station.phone',
       'station.status',
       'station.community_id',
+      'station.version',
       asGeoJson<Point>(eb.ref('station.geom')).as('geometry'),
     ]);
 }
@@ -44,7 +45,7 @@ function applyFilter<QB extends ReturnType<typeof stationColumns>>(qb: QB, filte
 }
 
 /** Stations matching a filter, by kind then name. */
-export function listStations(db: Kysely<DB>, filter: StationFilter) {
+export function listStations(db: Kysely<DB> | Transaction<DB>, filter: StationFilter) {
   return applyFilter(stationColumns(db), filter).orderBy('station.kind').orderBy('station.name');
 }
 
@@ -60,7 +61,7 @@ export function listStations(db: Kysely<DB>, filter: StationFilter) {
  * ```
  */
 export function nearestStationShortlist(
-  db: Kysely<DB>,
+  db: Kysely<DB> | Transaction<DB>,
   at: { lng: number; lat: number },
   filter: StationFilter,
   shortlist: number,
@@ -73,4 +74,123 @@ export function nearestStationShortlist(
     ])
     .orderBy((eb) => sphereKnn(eb.ref('station.geom'), here))
     .limit(shortlist);
+}
+
+/** One station by id, with who changed it last and when (for a 409's details). */
+export function stationById(db: Kysely<DB> | Transaction<DB>, id: string) {
+  return stationColumns(db)
+    .leftJoin('app_user as editor', 'editor.id', 'station.updated_by')
+    .select(['station.updated_at', 'editor.username as updated_by_username'])
+    .where('station.id', '=', id);
+}
+
+/**
+ * Whether a point lies inside one of the regions (a scope: each region with everything below it).
+ * ```sql
+ * SELECT EXISTS (SELECT 1 FROM region WHERE id = ANY($1) AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)))
+ * ```
+ */
+export function pointInRegions(db: Kysely<DB> | Transaction<DB>, regionIds: number[], lng: number, lat: number) {
+  return sql<{ inside: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM region WHERE id = ANY(${sql.val(regionIds)}::int[])
+      AND ${covers(sql.ref('geom'), point(lng, lat))}) AS inside`;
+}
+
+/** The community a point lies in, if any (ties on a shared edge go to the lowest code). */
+export function communityAt(db: Kysely<DB> | Transaction<DB>, lng: number, lat: number) {
+  return db
+    .selectFrom('region')
+    .select('id')
+    .where('level', '=', 'community')
+    .where((eb) => covers(eb.ref('region.geom'), point(lng, lat)))
+    .orderBy('code')
+    .limit(1);
+}
+
+export type StationWrite = {
+  kind: StationKind;
+  name: string;
+  address: string;
+  lng: number;
+  lat: number;
+  amenities: string[];
+  openingHours: string;
+  operator: string;
+  phone: string;
+  status: StationStatus;
+  communityId: number | null;
+  updatedBy: number;
+};
+
+/** `scopes`: null lets the write go anywhere (admins); else the station must lie inside one of them. */
+const inScope = (scopes: number[] | null) =>
+  scopes === null
+    ? sql<boolean>`true`
+    : sql<boolean>`EXISTS (SELECT 1 FROM region r WHERE r.id = ANY(${sql.val(scopes)}::int[]) AND ${covers(sql.ref('r.geom'), sql.ref('station.geom'))})`;
+
+export function insertStation(db: Kysely<DB> | Transaction<DB>, row: StationWrite) {
+  return db
+    .insertInto('station')
+    .values({
+      kind: row.kind,
+      name: row.name,
+      address: row.address,
+      geom: point(row.lng, row.lat),
+      amenities: row.amenities,
+      opening_hours: row.openingHours,
+      operator: row.operator,
+      phone: row.phone,
+      status: row.status,
+      community_id: row.communityId,
+      updated_by: row.updatedBy,
+    })
+    .returning('id');
+}
+
+/**
+ * Saves an edit based on `version`, only while the station still has that version and (for a
+ * planner) lies inside their scope, both before and after the edit: the scope is enforced by the
+ * statement itself, not only by the checks before it. No row back means nothing was written.
+ * ```sql
+ * UPDATE station SET …, version = version + 1 WHERE id = $1 AND version = $2 AND EXISTS (… ST_Covers(r.geom, station.geom))
+ * RETURNING id   -- the new location is checked the same way inside the same transaction
+ * ```
+ */
+export function updateStation(
+  db: Kysely<DB> | Transaction<DB>,
+  id: string,
+  version: number,
+  row: StationWrite,
+  scopes: number[] | null,
+) {
+  return db
+    .updateTable('station')
+    .set({
+      kind: row.kind,
+      name: row.name,
+      address: row.address,
+      geom: point(row.lng, row.lat),
+      amenities: row.amenities,
+      opening_hours: row.openingHours,
+      operator: row.operator,
+      phone: row.phone,
+      status: row.status,
+      community_id: row.communityId,
+      updated_by: row.updatedBy,
+      version: sql<number>`version + 1`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where(inScope(scopes))
+    .returning('id');
+}
+
+export function deleteStation(db: Kysely<DB> | Transaction<DB>, id: string, version: number, scopes: number[] | null) {
+  return db
+    .deleteFrom('station')
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where(inScope(scopes))
+    .returning('id');
 }

@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { MultiPolygon } from 'geojson';
-import type { DB } from '../db/schema';
+import type { Queryable } from '../db/queryable';
 import { asGeoJson, covers, envelope, intersects, point } from '../db/postgis';
 import type { Bbox } from './grids.queries';
 
-function zoneColumns(db: Kysely<DB>) {
+function zoneColumns(db: Queryable) {
   return db
     .selectFrom('zone')
     .leftJoin('grid', 'grid.id', 'zone.grid_id')
@@ -27,7 +26,7 @@ function zoneColumns(db: Kysely<DB>) {
  * WHERE ST_Intersects(zone.geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY grid.code, zone.name
  * ```
  */
-export function listZones(db: Kysely<DB>, filter: { bbox?: Bbox | undefined; gridId?: string | undefined }) {
+export function listZones(db: Queryable, filter: { bbox?: Bbox | undefined; gridId?: string | undefined }) {
   return zoneColumns(db)
     .$if(filter.bbox !== undefined, (qb) => qb.where((eb) => intersects(eb.ref('zone.geom'), envelope(filter.bbox!))))
     .$if(filter.gridId !== undefined, (qb) => qb.where('zone.grid_id', '=', filter.gridId!))
@@ -36,7 +35,7 @@ export function listZones(db: Kysely<DB>, filter: { bbox?: Bbox | undefined; gri
 }
 
 /** The zone covering a point. */
-export function zoneAt(db: Kysely<DB>, lng: number, lat: number) {
+export function zoneAt(db: Queryable, lng: number, lat: number) {
   return zoneColumns(db)
     .where((eb) => covers(eb.ref('zone.geom'), point(lng, lat)))
     .orderBy('zone.name')

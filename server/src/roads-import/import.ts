@@ -42,7 +42,7 @@ export async function writeSegments(
       oneway: segment.oneway,
       geojson: JSON.stringify({ type: 'LineString', coordinates: segment.coordinates }),
     }));
-    await insertRoads(db, rows);
+    await insertRoads(db, rows).execute();
     written += rows.length;
     options.onProgress?.(written, segments.length);
   }

@@ -1,28 +1,18 @@
 import { Router } from 'express';
-import { type Kysely, sql } from 'kysely';
-import type { ConfigResponse, HealthResponse } from '../contracts';
-import type { DatabaseKind } from '../db/client';
-import type { DB } from '../db/schema';
-import { postgisVersion } from '../db/postgis';
-import { districtExtent } from '../queries/regions.queries';
-import { SPEEDS_M_PER_MIN } from '../services/coverage.service';
+import { DATABASE_RETRY_AFTER_S } from '../errors';
+import type { healthService } from '../services/health.service';
+import { access } from './access';
 
-export function healthRoutes(deps: { db: Kysely<DB>; kind: DatabaseKind; basemapStyleUrl: string | undefined }) {
+export function healthRoutes(health: ReturnType<typeof healthService>, deps: { basemapStyleUrl: string | undefined }) {
   const router = Router();
-  router.get('/health', async (_req, res) => {
-    const { rows } = await sql<{ version: string }>`SELECT ${postgisVersion()} AS version`.execute(deps.db);
-    const body: HealthResponse = { status: 'ok', database: deps.kind, postgis: rows[0]?.version ?? 'unknown' };
+  router.get('/health', access.public, async (_req, res) => {
+    const body = await health.check();
+    // A 503 lets a load balancer or monitor see the outage without reading the body.
+    if (body.status !== 'ok') res.status(503).set('Retry-After', String(DATABASE_RETRY_AFTER_S));
     res.json(body);
   });
-  router.get('/config', async (_req, res) => {
-    const extent = await districtExtent(deps.db).executeTakeFirst();
-    const body: ConfigResponse = {
-      basemapStyleUrl: deps.basemapStyleUrl ?? null,
-      bounds: extent?.bounds ?? null,
-      defaultRegionId: extent?.first_id ?? null,
-      speeds_m_per_min: SPEEDS_M_PER_MIN,
-    };
-    res.json(body);
+  router.get('/config', access.public, async (_req, res) => {
+    res.json(await health.clientConfig(deps.basemapStyleUrl));
   });
   return router;
 }

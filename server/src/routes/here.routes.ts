@@ -1,14 +1,12 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { HereQuery } from '../contracts';
 import type { hereService } from '../services/here.service';
-import { Lat, Lng } from './validation';
-
-export const HereQuery = z.strictObject({ lng: Lng, lat: Lat });
+import { access, callerOf } from './access';
 
 export function hereRoutes(here: ReturnType<typeof hereService>) {
   const router = Router();
-  router.get('/here', async (req, res) => {
-    res.json(await here.at(HereQuery.parse(req.query)));
+  router.get('/here', access.public, async (req, res) => {
+    res.json(await here.at(HereQuery.parse(req.query), callerOf(req)));
   });
   return router;
 }

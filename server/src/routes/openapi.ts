@@ -1,16 +1,44 @@
 import { z } from 'zod';
-import { BasemapQuery } from './basemap.routes';
-import { CoverageQuery } from './coverage.routes';
-import { GridsQuery } from './grids.routes';
-import { HereQuery } from './here.routes';
-import { RegionsQuery } from './regions.routes';
-import { NearestQuery, ReachableQuery, StationsQuery } from './stations.routes';
-import { IsochronesQuery } from './isochrones.routes';
-import { ZonesQuery } from './zones.routes';
+import {
+  BasemapQuery,
+  CoverageQuery,
+  CreateStationBody,
+  CreateTokenBody,
+  CreateUserBody,
+  DeleteStationQuery,
+  LoginBody,
+  UpdateStationBody,
+  UpdateUserBody,
+  GridsQuery,
+  HereQuery,
+  IsochronesQuery,
+  NearestQuery,
+  ReachableQuery,
+  RegionsQuery,
+  StationsQuery,
+  ZonesQuery,
+} from '../contracts';
+import { type RouteEntry, describeRule } from './access';
 
-type Endpoint = { path: string; summary: string; description?: string; query?: z.ZodObject; response: string };
+type Endpoint = {
+  method?: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  description?: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response: string;
+  /** Status codes beyond 200 and 400 that this endpoint answers with, and why. */
+  errors?: Record<string, string>;
+};
 
-/** One row per endpoint; the query parameters come from the same zod schemas the routes validate with. */
+const WRITE_ERRORS = {
+  '403': "Outside the planner's scope (outside_scope), the wrong role (forbidden), or no CSRF token (csrf_failed)",
+  '404': 'No such station',
+  '409': 'version_conflict: the station changed since the version named; details.current holds it',
+  '415': 'The body is not application/json',
+};
+
 const ENDPOINTS: Endpoint[] = [
   { path: '/health', summary: 'Liveness, database mode and PostGIS version', response: 'HealthResponse' },
   {
@@ -85,36 +113,158 @@ const ENDPOINTS: Endpoint[] = [
     query: BasemapQuery,
     response: 'FeatureCollection',
   },
+  { path: '/openapi.json', summary: 'This document', response: 'OpenAPI 3.1' },
+  {
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in: sets the httpOnly session cookie and returns the account with its CSRF token',
+    description:
+      'Unknown accounts and wrong passwords get the same 401. Failed sign-ins are slowed, then locked for 15 minutes (5 per account name, 20 per address, within 15 minutes): 429 with Retry-After.',
+    body: LoginBody,
+    response: 'MeResponse',
+    errors: { '401': 'invalid_credentials', '429': 'too_many_attempts or rate_limited, with Retry-After' },
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Sign out: ends the session at once and clears the cookie',
+    response: '204 No Content',
+  },
+  {
+    path: '/auth/me',
+    summary: 'The signed-in account: username, role, scopes, and the CSRF token for writes',
+    response: 'MeResponse',
+    errors: { '401': 'unauthenticated, or session_expired when the cookie names an ended session' },
+  },
+  { path: '/auth/tokens', summary: "The caller's personal API tokens (never the secret)", response: 'TokenProps[]' },
+  {
+    method: 'post',
+    path: '/auth/tokens',
+    summary: 'Create a personal API token for scripts (Authorization: Bearer <token>); shown once',
+    body: CreateTokenBody,
+    response: '201 CreatedTokenResponse',
+  },
+  {
+    method: 'delete',
+    path: '/auth/tokens/{id}',
+    summary: 'Revoke one of your tokens; it stops working at once',
+    response: '204 No Content',
+    errors: { '404': 'Not one of your active tokens' },
+  },
+  { path: '/users', summary: 'Accounts with their roles and scopes', response: 'UserProps[]' },
+  {
+    method: 'post',
+    path: '/users',
+    summary: 'Create an account; planners get scopes (subdistrict or community ids)',
+    body: CreateUserBody,
+    response: '201 UserProps',
+    errors: { '409': 'username_taken' },
+  },
+  { path: '/users/{id}', summary: 'One account', response: 'UserProps', errors: { '404': 'No such account' } },
+  {
+    method: 'patch',
+    path: '/users/{id}',
+    summary: 'Change an account: role, scopes, display name, password, disabled',
+    description: "A new password or disabling ends the account's sessions at once.",
+    body: UpdateUserBody,
+    response: 'UserProps',
+    errors: { '404': 'No such account', '409': 'last_admin or self_disable' },
+  },
+  {
+    method: 'post',
+    path: '/stations',
+    summary: 'Add a station (planners inside their scope, admins anywhere)',
+    body: CreateStationBody,
+    response: '201 Feature<Point, StationProps>',
+    errors: WRITE_ERRORS,
+  },
+  {
+    method: 'patch',
+    path: '/stations/{id}',
+    summary: 'Edit a station, naming the version the edit is based on',
+    body: UpdateStationBody,
+    response: 'Feature<Point, StationProps> at version + 1',
+    errors: WRITE_ERRORS,
+  },
+  {
+    method: 'delete',
+    path: '/stations/{id}',
+    summary: 'Delete a station: ?version=N, the version you saw',
+    query: DeleteStationQuery,
+    response: '204 No Content',
+    errors: WRITE_ERRORS,
+  },
 ];
 
-export function openApiDocument() {
-  const paths: Record<string, unknown> = {};
-  for (const endpoint of ENDPOINTS) {
+/** The OpenAPI path of an Express route: `/stations/:id` → `/stations/{id}`. */
+const openApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z_]+)/g, '{$1}');
+
+/**
+ * The OpenAPI 3.1 document. Each operation's `x-access` (and its `security`) comes from the route's
+ * own access rule in `routes`, so the document can't claim a rule the server doesn't apply; a route
+ * without a row above makes this throw, so every route is described.
+ */
+export function openApiDocument(routes: RouteEntry[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes.filter((r) => r.path.startsWith('/api/'))) {
+    const path = openApiPath(route.path.slice('/api'.length));
+    const method = route.method.toLowerCase();
+    const endpoint = ENDPOINTS.find((e) => e.path === path && (e.method ?? 'get') === method);
+    if (!endpoint) throw new Error(`openapi.ts describes no ${route.method} ${route.path}; add it to ENDPOINTS`);
     const schema = endpoint.query
       ? (z.toJSONSchema(endpoint.query, { io: 'input', unrepresentable: 'any' }) as {
           properties?: Record<string, unknown>;
           required?: string[];
         })
       : undefined;
-    const parameters = Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
-      name,
-      in: 'query',
-      required: schema?.required?.includes(name) ?? false,
-      schema: property,
-    }));
-    paths[`/api${endpoint.path}`] = {
-      get: {
-        summary: endpoint.summary,
-        ...(endpoint.description ? { description: endpoint.description } : {}),
-        parameters,
-        responses: {
-          '200': { description: endpoint.response, content: { 'application/json': {} } },
-          '400': { description: 'Invalid input: { "error": { "code", "message", "details" } }' },
-          ...(endpoint.path === '/coverage' ? { '404': { description: 'Unknown region' } } : {}),
-          ...(['/isochrones', '/stations/reachable'].includes(endpoint.path)
-            ? { '422': { description: 'No street usable by the mode within 500 m of the point' } }
-            : {}),
+    const parameters = [
+      ...[...path.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
+        name,
+        in: 'query',
+        required: schema?.required?.includes(name) ?? false,
+        schema: property,
+      })),
+    ];
+    const rule = route.rule;
+    const open = rule?.kind === 'public';
+    (paths[`/api${path}`] ??= {})[method] = {
+      summary: endpoint.summary,
+      ...(endpoint.description ? { description: endpoint.description } : {}),
+      'x-access': rule ? describeRule(rule) : 'none',
+      ...(open ? {} : { security: [{ session: [] }, { token: [] }] }),
+      parameters,
+      ...(endpoint.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: z.toJSONSchema(endpoint.body, { io: 'input', unrepresentable: 'any' }) },
+              },
+            },
+          }
+        : {}),
+      responses: {
+        [endpoint.response.startsWith('201') ? '201' : endpoint.response.startsWith('204') ? '204' : '200']: {
+          description: endpoint.response.replace(/^20[14] /, ''),
+          content: { 'application/json': {} },
         },
+        '400': { description: 'Invalid input: { "error": { "code", "message", "details" } }' },
+        ...(open ? {} : { '401': { description: 'Sign in first (unauthenticated, session_expired, invalid_token)' } }),
+        ...(rule?.kind === 'roles' ? { '403': { description: `Needs the role ${describeRule(rule)}` } } : {}),
+        ...(endpoint.path === '/coverage' ? { '404': { description: 'Unknown region' } } : {}),
+        ...(['/isochrones', '/stations/reachable'].includes(endpoint.path)
+          ? { '422': { description: 'No street usable by the mode within 500 m of the point' } }
+          : {}),
+        ...Object.fromEntries(
+          Object.entries(endpoint.errors ?? {}).map(([code, description]) => [code, { description }]),
+        ),
+        '503': { description: 'database_unavailable, busy or timeout, with Retry-After' },
       },
     };
   }
@@ -122,8 +272,15 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: {
       title: 'Wangge API',
-      version: '0.1.0',
-      description: 'Grid governance map platform. Geometry is RFC 7946 GeoJSON (WGS84, [lng, lat]).',
+      version: '0.2.0',
+      description:
+        'Grid governance map platform. Geometry is RFC 7946 GeoJSON (WGS84, [lng, lat]). Signed out, the API is the public map; signed in (session cookie plus X-CSRF-Token on writes, or a personal token), each role sees and edits what x-access says.',
+    },
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'wangge_session' },
+        token: { type: 'http', scheme: 'bearer' },
+      },
     },
     paths,
   };

@@ -1,47 +1,51 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { ROUTING_PROFILES, STATION_STATUSES } from '../contracts';
-import type { stationsService } from '../services/stations.service';
-import { Amenities, Bbox, Lat, Lng, StationKinds, csvOf, Minutes } from './validation';
+import {
+  CreateStationBody,
+  DeleteStationQuery,
+  NearestQuery,
+  NoQuery,
+  ReachableQuery,
+  StationIdPath,
+  StationsQuery,
+  UpdateStationBody,
+} from '../contracts';
+import type { stationEditsService, stationsService } from '../services/stations.service';
+import { access, callerOf } from './access';
+import { jsonBody } from './body';
 
-export const StationsQuery = z.strictObject({
-  bbox: Bbox.optional(),
-  kind: StationKinds.optional(),
-  amenity: Amenities.optional(),
-  status: csvOf(STATION_STATUSES, 'status').optional(),
-});
-
-const BooleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
-export const NearestQuery = z.strictObject({
-  lng: Lng,
-  lat: Lat,
-  limit: z.coerce.number().int().min(1).max(50).default(5),
-  kind: StationKinds.optional(),
-  amenity: Amenities.optional(),
-  open: BooleanFlag.optional().meta({ description: 'only stations open now (Beijing time)' }),
-});
-
-export const ReachableQuery = z.strictObject({
-  lng: Lng,
-  lat: Lat,
-  mode: z.enum(ROUTING_PROFILES).default('walk'),
-  minutes: Minutes,
-  limit: z.coerce.number().int().min(1).max(50).default(5),
-  kind: StationKinds.optional(),
-  amenity: Amenities.optional(),
-  open: BooleanFlag.optional().meta({ description: 'only stations open now (Beijing time)' }),
-});
-
-export function stationsRoutes(stations: ReturnType<typeof stationsService>) {
+export function stationsRoutes(
+  stations: ReturnType<typeof stationsService>,
+  edits: ReturnType<typeof stationEditsService>,
+) {
   const router = Router();
-  router.get('/stations', async (req, res) => {
+  // Planners inside their scope (checked by the service and in the write itself), admins anywhere.
+  const editors = access.roles('admin', 'planner');
+  const stationBody = jsonBody({ limit: '64kb' });
+
+  router.post('/stations', editors, stationBody, async (req, res) => {
+    NoQuery.parse(req.query);
+    const body = CreateStationBody.parse(req.body);
+    res.status(201).json(await edits.create(callerOf(req), body));
+  });
+  router.patch('/stations/:id', editors, stationBody, async (req, res) => {
+    NoQuery.parse(req.query);
+    const { id } = StationIdPath.parse(req.params);
+    res.json(await edits.update(callerOf(req), id, UpdateStationBody.parse(req.body)));
+  });
+  router.delete('/stations/:id', editors, async (req, res) => {
+    const { id } = StationIdPath.parse(req.params);
+    const { version } = DeleteStationQuery.parse(req.query);
+    await edits.remove(callerOf(req), id, version);
+    res.status(204).end();
+  });
+
+  router.get('/stations', access.public, async (req, res) => {
     const query = StationsQuery.parse(req.query);
     res.json(
       await stations.list({ bbox: query.bbox, kinds: query.kind, amenities: query.amenity, statuses: query.status }),
     );
   });
-  router.get('/stations/nearest', async (req, res) => {
+  router.get('/stations/nearest', access.public, async (req, res) => {
     const query = NearestQuery.parse(req.query);
     res.json(
       await stations.nearest({
@@ -54,7 +58,7 @@ export function stationsRoutes(stations: ReturnType<typeof stationsService>) {
       }),
     );
   });
-  router.get('/stations/reachable', async (req, res) => {
+  router.get('/stations/reachable', access.public, async (req, res) => {
     const query = ReachableQuery.parse(req.query);
     res.json(
       await stations.reachable({

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { withStatementTimeout } from '../db/client';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type {
   CoverageMethod,
@@ -13,8 +14,6 @@ import { notFound } from '../errors';
 import { type Cover, type DemandKind, coverage, coverageDataStamp } from '../queries/coverage.queries';
 import { findRegion } from '../queries/regions.queries';
 import { listStations } from '../queries/stations.queries';
-import { isochrones, snapPoint, withAccessWalk } from '../routing';
-import type { Snap } from '../routing/types';
 import { roundTo } from './geojson';
 import { MAX_SNAP_M, type routingService } from './routing.service';
 
@@ -32,6 +31,15 @@ export const SPEEDS_M_PER_MIN: Record<TravelMode, number> = { walk: 80, ebike: 2
  * does not have. 150 m is about half a typical compound's side; `reach_m` overrides it.
  */
 export const DEFAULT_NETWORK_REACH_M = 150;
+/** The largest `reach_m` the API accepts (contracts/coverage.ts). */
+export const MAX_NETWORK_REACH_M = 500;
+
+/**
+ * The coverage statement's own timeout. A whole district by street network takes 0.3–0.5 s on
+ * PostgreSQL 15 + PostGIS 3.3 (bench/heavy.ts); 10 s is far beyond that, and short enough that a
+ * pathological cover can't hold a pool connection for long.
+ */
+export const COVERAGE_STATEMENT_TIMEOUT_MS = 10_000;
 
 export type CoverageQuery = {
   regionId: number;
@@ -66,6 +74,20 @@ function toStats(row: {
   };
 }
 
+/**
+ * The query as it feeds the cache key and the computation: whole metres and minutes, within their
+ * ranges. Every distinct key is a fresh computation, so `reach_m=301.76000001` must not differ
+ * from `reach_m=302` (it did, and each tiny change cost a full district coverage).
+ */
+function normalised(query: CoverageQuery): CoverageQuery {
+  const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
+  return {
+    ...query,
+    minutes: Math.round(query.minutes),
+    reach_m: query.reach_m === undefined ? undefined : clamp(query.reach_m, 0, MAX_NETWORK_REACH_M),
+  };
+}
+
 export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routingService>) {
   // Coverage of a whole district takes a second or more on the embedded database, so results are
   // cached, keyed by a fingerprint of the data they depend on (see coverageDataStamp).
@@ -75,17 +97,17 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
   async function networkCover(query: CoverageQuery): Promise<{ cover: Cover; stationCount: number }> {
     const graph = await routing.graph();
     const stations = await listStations(db, { kinds: query.kinds, statuses: ['active'] }).execute();
-    const snaps: Snap[] = [];
-    for (const station of stations) {
-      const [lng, lat] = station.geometry.coordinates as [number, number];
-      const snap = snapPoint(graph, lng, lat, query.mode, MAX_SNAP_M);
-      // A station deep in a compound first walks out to its street.
-      if (snap) snaps.push(withAccessWalk(snap));
-    }
-    const empty: MultiPolygon = { type: 'MultiPolygon', coordinates: [] };
-    const reachWidth_m = query.reach_m ?? DEFAULT_NETWORK_REACH_M;
-    const band = snaps.length ? isochrones(graph, query.mode, snaps, [query.minutes], { reachWidth_m })[0] : undefined;
-    return { cover: { method: 'network', geometry: band?.geometry ?? empty }, stationCount: snaps.length };
+    // Snapping + multi-source search + raster + marching squares: 100 ms or more of CPU, in a
+    // worker thread, which hands back the GeoJSON text the statement takes.
+    const { geometry, originCount } = await routing.compute(graph, {
+      kind: 'coverGeoJson',
+      profile: query.mode,
+      points: stations.map((station) => station.geometry.coordinates as [number, number]),
+      maxSnap_m: MAX_SNAP_M,
+      minutes: query.minutes,
+      options: { reachWidth_m: query.reach_m ?? DEFAULT_NETWORK_REACH_M },
+    });
+    return { cover: { method: 'network', geometry }, stationCount: originCount };
   }
 
   async function compute(query: CoverageQuery): Promise<CoverageResponse> {
@@ -95,7 +117,9 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
     const radius_m = speed * query.minutes;
     const network = query.method === 'network' ? await networkCover(query) : null;
     const cover: Cover = network?.cover ?? { method: 'radius', radius_m, kinds: query.kinds };
-    const { rows } = await coverage(db, { regionId: region.id, cover, demand: query.demand }).execute(db);
+    const { rows } = await withStatementTimeout(db, COVERAGE_STATEMENT_TIMEOUT_MS, (trx) =>
+      coverage(trx, { regionId: region.id, cover, demand: query.demand }).execute(trx),
+    );
     const row = rows[0];
     const areas = row?.regions ?? [];
     const target = areas.find((a) => a.is_target);
@@ -146,7 +170,8 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
   }
 
   return {
-    async compute(query: CoverageQuery): Promise<CoverageResponse> {
+    async compute(request: CoverageQuery): Promise<CoverageResponse> {
+      const query = normalised(request);
       const { rows } = await coverageDataStamp().execute(db);
       const key = JSON.stringify([
         rows[0]?.stamp,
@@ -160,7 +185,9 @@ export function coverageService(db: Kysely<DB>, routing: ReturnType<typeof routi
       ]);
       let pending = cache.get(key);
       if (!pending) {
-        pending = compute(query);
+        // Only a miss does heavy work, so only a miss waits for (or is refused by) the limiter;
+        // identical requests in flight share one computation.
+        pending = routing.heavy.run(() => compute(query));
         cache.set(key, pending);
         // A failed computation must not stay cached.
         pending.catch(() => cache.delete(key));

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import type { DemoCity } from '../../../data/src/types';
+import type { DemoCity } from './demo-city.types';
 import {
   datasetVersion,
   insertDemandPoints,
@@ -13,6 +13,7 @@ import {
   truncateAll,
 } from '../queries/dataset.queries';
 import { writeSegments } from '../roads-import/import';
+import { writeDemoAccounts } from './demo-accounts';
 import { nodeRoads } from '../roads-import/normalize';
 import { parseGeojson } from '../roads-import/parse-geojson';
 
@@ -53,7 +54,7 @@ export async function loadDemoCity(
     return { loaded: false, version: city.version, duration_ms: 0, counts };
   }
   await db.transaction().execute(async (tx) => {
-    await truncateAll(tx);
+    await truncateAll().execute(tx);
 
     // Parents before children: district, then subdistricts, then communities.
     const regionIds = new Map<string, number>();
@@ -68,7 +69,7 @@ export async function loadDemoCity(
           geojson: JSON.stringify(f.geometry),
         }));
       for (const batch of chunks(rows, 200)) {
-        for (const r of (await insertRegions(tx, batch)).rows) regionIds.set(r.code, r.id);
+        for (const r of await insertRegions(tx, batch).execute()) regionIds.set(r.code, r.id);
       }
     }
     const communityId = (code: string) => {
@@ -90,7 +91,7 @@ export async function loadDemoCity(
       geojson: JSON.stringify(f.geometry),
     }));
     for (const batch of chunks(grids, 500)) {
-      for (const g of (await insertGrids(tx, batch)).rows) gridIds.set(g.code, g.id);
+      for (const g of await insertGrids(tx, batch).execute()) gridIds.set(g.code, g.id);
     }
 
     const zones = city.zones.features.map((f) => ({
@@ -100,7 +101,7 @@ export async function loadDemoCity(
       unit: f.properties.unit,
       geojson: JSON.stringify(f.geometry),
     }));
-    for (const batch of chunks(zones, 500)) await insertZones(tx, batch);
+    for (const batch of chunks(zones, 500)) await insertZones(tx, batch).execute();
 
     const stations = city.stations.features.map((f) => ({
       ...f.properties,
@@ -108,10 +109,11 @@ export async function loadDemoCity(
       lat: f.geometry.coordinates[1]!,
       communityId: f.properties.communityCode ? (regionIds.get(f.properties.communityCode) ?? null) : null,
     }));
-    for (const batch of chunks(stations)) await insertStations(tx, batch);
+    for (const batch of chunks(stations)) await insertStations(tx, batch).execute();
 
-    for (const batch of chunks(city.demand.household, 10000)) await insertDemandPoints(tx, 'household', batch);
-    for (const batch of chunks(city.demand.worker, 10000)) await insertDemandPoints(tx, 'worker', batch);
+    for (const batch of chunks(city.demand.household, 10000))
+      await insertDemandPoints(tx, 'household', batch).execute();
+    for (const batch of chunks(city.demand.worker, 10000)) await insertDemandPoints(tx, 'worker', batch).execute();
 
     // The same path as `npm run import:roads`: the demo's segments are already noded, so this
     // writes them unchanged, and a change to the import rules shows up in the demo too.
@@ -119,9 +121,10 @@ export async function loadDemoCity(
     counts.roads = await writeSegments(tx, segments);
 
     const water = city.water.features.map((f) => ({ ...f.properties, geojson: JSON.stringify(f.geometry) }));
-    await insertWater(tx, water);
+    await insertWater(tx, water).execute();
 
     await recordDataset(tx, DEMO_DATASET, city.version).execute();
+    await writeDemoAccounts(tx);
   });
   return { loaded: true, version: city.version, duration_ms: Math.round(performance.now() - started), counts };
 }

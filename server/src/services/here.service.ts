@@ -1,4 +1,5 @@
 import type { HereResponse, LngLat } from '../contracts';
+import type { Caller } from './caller';
 import type { gridsService } from './grids.service';
 import type { regionsService } from './regions.service';
 import type { stationsService } from './stations.service';
@@ -12,10 +13,10 @@ export function hereService(deps: {
   stations: ReturnType<typeof stationsService>;
 }) {
   return {
-    async at(point: LngLat): Promise<HereResponse> {
+    async at(point: LngLat, caller: Caller): Promise<HereResponse> {
       const [regions, grid, zone, nearest] = await Promise.all([
         deps.regions.at(point.lng, point.lat),
-        deps.grids.at(point.lng, point.lat),
+        deps.grids.at(point.lng, point.lat, caller),
         deps.zones.at(point.lng, point.lat),
         deps.stations.nearest({ ...point, limit: 1 }),
       ]);

@@ -1,5 +1,5 @@
 import type { IsochroneCollection, LngLat, RoutingProfile } from '../contracts';
-import { isochrones, withAccessWalk } from '../routing';
+import { withAccessWalk } from '../routing';
 import { roundTo } from './geojson';
 import type { routingService } from './routing.service';
 
@@ -11,7 +11,16 @@ export function isochronesService(routing: ReturnType<typeof routingService>) {
      */
     async from(query: LngLat & { mode: RoutingProfile; minutes: number[] }): Promise<IsochroneCollection> {
       const { graph, snap } = await routing.snap(query.lng, query.lat, query.mode);
-      const bands = isochrones(graph, query.mode, [withAccessWalk(snap)], query.minutes);
+      // In a worker thread, behind the heavy-work limiter: a 60-minute car isochrone rasterises
+      // millions of cells, and the event loop must stay free for everyone else.
+      const bands = await routing.heavy.run(() =>
+        routing.compute(graph, {
+          kind: 'isochrones',
+          profile: query.mode,
+          origins: [withAccessWalk(snap)],
+          minutes: query.minutes,
+        }),
+      );
       return {
         type: 'FeatureCollection',
         origin: { lng: query.lng, lat: query.lat },

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Point } from 'geojson';
+import type { Kysely, Transaction } from 'kysely';
+import type { Feature, Point } from 'geojson';
 import type {
   Amenity,
   LngLat,
@@ -10,12 +10,28 @@ import type {
   NearestStationProps,
   StationCollection,
   StationProps,
+  CreateStationParams,
+  UpdateStationParams,
+  VersionConflictDetails,
 } from '../contracts';
 import type { DB } from '../db/schema';
-import { listStations, nearestStationShortlist, type StationFilter } from '../queries/stations.queries';
+import { HttpError, notFound } from '../errors';
+import {
+  type StationFilter,
+  type StationWrite,
+  communityAt,
+  deleteStation,
+  insertStation,
+  listStations,
+  nearestStationShortlist,
+  pointInRegions,
+  stationById,
+  updateStation,
+} from '../queries/stations.queries';
+import type { Caller } from './caller';
 import { roundTo, toFeature, toFeatureCollection } from './geojson';
-import { isOpenAt } from './opening-hours';
-import { WALK_KMH, snapPoint, travelTimes } from '../routing';
+import { isOpenAt, openingHoursError } from './opening-hours';
+import { WALK_KMH, snapPoint } from '../routing';
 import { MAX_SNAP_M, type routingService } from './routing.service';
 
 type StationRow = Awaited<ReturnType<ReturnType<typeof listStations>['execute']>>[number];
@@ -32,6 +48,7 @@ export const toStationProps = (row: StationRow, now: Date): StationProps => ({
   phone: row.phone,
   status: row.status,
   communityId: row.community_id,
+  version: row.version,
 });
 
 /**
@@ -45,6 +62,151 @@ export type NearestQuery = LngLat & StationFilter & { limit: number; openNow?: b
 
 export type ReachableQuery = LngLat &
   StationFilter & { mode: RoutingProfile; minutes: number; limit: number; openNow?: boolean | undefined; now?: Date };
+
+/**
+ * Station edits by planners (inside their scope) and admins (anywhere). Each runs in one
+ * transaction; a refused write (400, 403, 404, 409) leaves the table exactly as it was.
+ */
+export function stationEditsService(db: Kysely<DB>) {
+  type Tx = Transaction<DB>;
+
+  function checkOpeningHours(value: string) {
+    const error = openingHoursError(value);
+    if (error)
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `openingHours: not OpenStreetMap opening_hours syntax (${error}); e.g. "24/7" or "Mo-Fr 08:00-18:00".`,
+      );
+  }
+
+  /** Planners write inside their scopes only; admins anywhere (null). Others never reach here (route rule). */
+  function scopesOf(caller: Caller): number[] | null {
+    if (caller.kind !== 'user') throw new HttpError(401, 'unauthenticated', 'Sign in first: this needs an account.');
+    if (caller.role === 'admin') return null;
+    if (caller.role !== 'planner') throw new HttpError(403, 'forbidden', `A ${caller.role} edits nothing.`);
+    return caller.scopes;
+  }
+
+  async function requireInScope(tx: Tx, scopes: number[] | null, lng: number, lat: number, what: string) {
+    if (scopes === null) return;
+    const { rows } = await pointInRegions(tx, scopes, lng, lat).execute(tx);
+    if (!rows[0]?.inside)
+      throw new HttpError(
+        403,
+        'outside_scope',
+        `${what} (${lng.toFixed(6)}, ${lat.toFixed(6)}) lies outside the regions you may edit.`,
+        { scopes },
+      );
+  }
+
+  async function current(tx: Tx, id: string, now: Date) {
+    const row = await stationById(tx, id).forUpdate('station').executeTakeFirst();
+    if (!row) throw notFound('Station', id);
+    return { row, feature: toFeature<typeof row, Point, StationProps>(row, (r) => toStationProps(r, now)) };
+  }
+
+  function conflict(found: Awaited<ReturnType<typeof current>>, version: number): HttpError {
+    const details: VersionConflictDetails<Feature<Point, StationProps>> = {
+      current: found.feature,
+      changed_by: found.row.updated_by_username,
+      changed_at: new Date(found.row.updated_at).toISOString(),
+    };
+    return new HttpError(
+      409,
+      'version_conflict',
+      `Station ${found.row.id} is at version ${found.row.version}, not ${version}: someone saved it since you loaded it. Reload it, or save again on top of version ${found.row.version}.`,
+      details,
+    );
+  }
+
+  async function write(tx: Tx, input: CreateStationParams, caller: Caller & { kind: 'user' }): Promise<StationWrite> {
+    checkOpeningHours(input.openingHours);
+    const [lng, lat] = input.geometry.coordinates as [number, number];
+    const community = await communityAt(tx, lng, lat).executeTakeFirst();
+    return {
+      kind: input.kind,
+      name: input.name,
+      address: input.address,
+      lng,
+      lat,
+      amenities: input.amenities,
+      openingHours: input.openingHours,
+      operator: input.operator,
+      phone: input.phone,
+      status: input.status,
+      communityId: community?.id ?? null,
+      updatedBy: caller.userId,
+    };
+  }
+
+  return {
+    async create(caller: Caller, input: CreateStationParams, now = new Date()): Promise<Feature<Point, StationProps>> {
+      const scopes = scopesOf(caller);
+      return db.transaction().execute(async (tx) => {
+        const [lng, lat] = input.geometry.coordinates as [number, number];
+        await requireInScope(tx, scopes, lng, lat, 'The new station');
+        const row = await insertStation(
+          tx,
+          await write(tx, input, caller as Caller & { kind: 'user' }),
+        ).executeTakeFirstOrThrow();
+        return (await current(tx, row.id, now)).feature;
+      });
+    },
+
+    async update(
+      caller: Caller,
+      id: string,
+      input: UpdateStationParams,
+      now = new Date(),
+    ): Promise<Feature<Point, StationProps>> {
+      const scopes = scopesOf(caller);
+      return db.transaction().execute(async (tx) => {
+        const found = await current(tx, id, now);
+        const [oldLng, oldLat] = found.feature.geometry.coordinates as [number, number];
+        await requireInScope(tx, scopes, oldLng, oldLat, `Station ${id}`);
+        if (found.row.version !== input.version) throw conflict(found, input.version);
+        const p = found.feature.properties;
+        const merged: CreateStationParams = {
+          kind: input.kind ?? p.kind,
+          name: input.name ?? p.name,
+          address: input.address ?? p.address,
+          geometry: input.geometry ?? { type: 'Point', coordinates: [oldLng, oldLat] },
+          amenities: input.amenities ?? p.amenities,
+          openingHours: input.openingHours ?? p.openingHours,
+          operator: input.operator ?? p.operator,
+          phone: input.phone ?? p.phone,
+          status: input.status ?? p.status,
+        };
+        const [lng, lat] = merged.geometry.coordinates as [number, number];
+        await requireInScope(tx, scopes, lng, lat, 'The new location');
+        const saved = await updateStation(
+          tx,
+          id,
+          input.version,
+          await write(tx, merged, caller as Caller & { kind: 'user' }),
+          scopes,
+        ).executeTakeFirst();
+        // The checks above hold the row lock, so this only fails if the checks and the statement disagree.
+        if (!saved) throw new HttpError(409, 'write_refused', `Station ${id} was not saved; reload it and try again.`);
+        return (await current(tx, id, now)).feature;
+      });
+    },
+
+    async remove(caller: Caller, id: string, version: number): Promise<void> {
+      const scopes = scopesOf(caller);
+      await db.transaction().execute(async (tx) => {
+        const found = await current(tx, id, new Date());
+        const [lng, lat] = found.feature.geometry.coordinates as [number, number];
+        await requireInScope(tx, scopes, lng, lat, `Station ${id}`);
+        if (found.row.version !== version) throw conflict(found, version);
+        const deleted = await deleteStation(tx, id, version, scopes).executeTakeFirst();
+        if (!deleted)
+          throw new HttpError(409, 'write_refused', `Station ${id} was not deleted; reload it and try again.`);
+      });
+    },
+  };
+}
 
 export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routingService>) {
   return {
@@ -117,21 +279,17 @@ export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routi
         return snap ? [{ row, snap }] : [];
       });
       const symmetric = query.mode !== 'car';
-      const times = symmetric
-        ? travelTimes(
-            graph,
-            query.mode,
-            [here],
-            snapped.map((s) => s.snap),
-            limit_s,
-          )
-        : travelTimes(
-            graph,
-            query.mode,
-            snapped.map((s) => s.snap),
-            [here],
-            limit_s,
-          );
+      const stationSnaps = snapped.map((s) => s.snap);
+      // A car's matrix is one bounded search per station: in a worker thread, behind the limiter.
+      const times = await routing.heavy.run(() =>
+        routing.compute(graph, {
+          kind: 'travelTimes',
+          profile: query.mode,
+          origins: symmetric ? [here] : stationSnaps,
+          targets: symmetric ? stationSnaps : [here],
+          limit_s,
+        }),
+      );
       // Mapped streets stop at a compound's gate: the stretch between the street and the station's
       // door, and between the point and its street, is walked, whatever the mode, and counts too.
       const walkSpeed_mps = WALK_KMH / 3.6;

@@ -1,4 +1,6 @@
-export { ApiError, apiUrl, getJson, type Bbox } from './client';
+export { ApiError, apiUrl, getJson, sendJson, setSessionHooks, type Bbox, type SessionHooks } from './client';
+export { login, logout, fetchMe, fetchTokens, createToken, revokeToken } from './auth';
+export { fetchUsers, createUser, updateUser } from './users';
 export { fetchConfig } from './config';
 export { fetchRegions } from './regions';
 export { fetchGrids } from './grids';

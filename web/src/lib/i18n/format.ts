@@ -46,3 +46,10 @@ export function formatDuration(duration_s: number, locale: Locale = 'zh-CN'): st
   if (duration_s < 60) return translate(locale, 'duration.underOneMinute');
   return translate(locale, 'duration.minutes', { minutes: Math.round(duration_s / 60) });
 }
+
+/** An ISO 8601 instant as a short local date and time: "2025/3/2 10:15" / "3/2/2025, 10:15". */
+export function formatDateTime(iso: string, locale: Locale = 'zh-CN'): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '–';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(date);
+}

@@ -1,3 +1,4 @@
+import { describeError } from './api-errors';
 import { DEFAULT_LOCALE, isLocale, translate, type Locale, type MessageKey, type MessageParams } from './translate';
 
 export { LOCALES, type Locale, type MessageKey } from './translate';
@@ -35,4 +36,9 @@ export const i18n = {
 /** Translates `key` in the current locale, filling `{name}` placeholders from `params`. */
 export function t(key: MessageKey, params?: MessageParams): string {
   return translate(state.locale, key, params);
+}
+
+/** An error (an `ApiError` above all) as a sentence in the current locale; see api-errors.ts. */
+export function errorText(error: unknown): string {
+  return describeError(state.locale, error);
 }

@@ -1,4 +1,5 @@
 import { fetchCoverage } from '../api/coverage';
+import { errorText } from '../i18n/index.svelte';
 import type { CoverageMinutes } from '../constants';
 import type { CoverageMethod, CoverageResponse, StationKind, TravelMode } from '../types';
 import { clearSelection, selection } from './selection.svelte';
@@ -42,7 +43,7 @@ export async function runCoverage() {
     if (selection.selected?.type === 'gap') clearSelection();
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') return;
-    if (request === current) coverage.error = error instanceof Error ? error.message : String(error);
+    if (request === current) coverage.error = errorText(error);
   } finally {
     if (request === current) coverage.loading = false;
   }

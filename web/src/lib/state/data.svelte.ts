@@ -6,6 +6,7 @@ import { fetchStations } from '../api/stations';
 import { fetchZones } from '../api/zones';
 import type { Bbox } from '../api/client';
 import { regionLabelPoints } from '../layers/labels';
+import { selection } from './selection.svelte';
 import type { BasemapCollection } from '../types';
 import type { BoundaryData } from '../map/offline-style';
 import type { LabelPoint } from '../layers/labels';
@@ -52,11 +53,38 @@ export async function loadBasemapData(): Promise<{ config: ConfigResponse; basem
  * the first failure is rethrown after the others settle.
  */
 export async function loadLayerData(bbox: Bbox | null): Promise<void> {
+  layerBbox = bbox;
   const results = await Promise.allSettled([
-    fetchGrids(bbox).then((grids) => (appData.grids = grids)),
+    loadGrids(),
     fetchZones(bbox).then((zones) => (appData.zones = zones)),
     fetchStations().then((stations) => (appData.stations = stations)),
   ]);
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
+}
+
+/** The bbox the layers were loaded for, so a reload asks for the same grids. */
+let layerBbox: Bbox | null = null;
+/** The latest grids request: an older answer (sent as another caller) must not land after it. */
+let gridsRequest = 0;
+
+async function loadGrids(): Promise<GridCollection> {
+  const request = ++gridsRequest;
+  const grids = await fetchGrids(layerBbox);
+  if (request === gridsRequest) appData.grids = grids;
+  return grids;
+}
+
+/**
+ * Reloads the grids after a sign-in or sign-out: the API fills `workerName` and `workerPhone` for
+ * staff only. An open grid panel is pointed at the reloaded grid, keeping its clicked point.
+ */
+export async function reloadGrids(): Promise<void> {
+  const request = gridsRequest + 1;
+  const grids = await loadGrids();
+  if (request !== gridsRequest) return;
+  const selected = selection.selected;
+  if (selected?.type !== 'grid') return;
+  const fresh = grids.features.find((feature) => feature.properties.id === selected.feature.properties.id);
+  if (fresh) selection.selected = { ...selected, feature: fresh };
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '../api/client';
 import { fetchIsochrones } from '../api/isochrones';
+import { errorText } from '../i18n/index.svelte';
 import { fetchReachableStations } from '../api/stations';
 import { ISOCHRONE_MINUTES } from '../constants';
 import type { CoverageMinutes } from '../constants';
@@ -36,8 +37,8 @@ let reachableRequest: AbortController | null = null;
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 function toError(error: unknown): ReachError {
-  if (error instanceof ApiError) return { status: 'error', code: error.code, message: error.message };
-  return { status: 'error', code: 'error', message: error instanceof Error ? error.message : String(error) };
+  // In the page's language; `no_street_nearby` gets its own sentence in the panel.
+  return { status: 'error', code: error instanceof ApiError ? error.code : 'error', message: errorText(error) };
 }
 
 /** Forgets both answers and cancels their requests; the mode and minutes stay as chosen. */

@@ -1,5 +1,6 @@
 import type { Feature, Point, Polygon, MultiPolygon } from 'geojson';
 import { fetchHere } from '../api/here';
+import { errorText } from '../i18n/index.svelte';
 import { fetchNearestStations } from '../api/stations';
 import { fitPoints, revealPoint } from './map.svelte';
 import { clearReach, findReachableStations } from './reach.svelte';
@@ -45,7 +46,8 @@ class SelectionState {
 
 export const selection = new SelectionState();
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** In the page's language (i18n/api-errors.ts). */
+const errorMessage = (error: unknown) => errorText(error);
 
 /** Picks a feature on the map or in a list. Picking from the map forgets the "here" point. */
 export function selectFeature(next: Selection) {
@@ -90,6 +92,25 @@ export async function askHere(point: LngLat) {
     selection.here = { status: 'done', data };
     // Which stations are reachable along the streets: the coverage question for this one spot.
     void findReachableStations(point);
+  } catch (error) {
+    if (isAbort(error)) return;
+    if (hereRequest === request) selection.here = { status: 'error', message: errorMessage(error) };
+  }
+}
+
+/**
+ * Asks /api/here again for the same point, after a sign-in or sign-out (the answer names the grid
+ * worker for staff only). The old answer stays on the panel until the new one arrives; the nearest
+ * and reachable lists don't depend on the caller and stay as they are.
+ */
+export async function refreshHere() {
+  const point = selection.herePoint;
+  if (!point || !selection.here) return;
+  hereRequest?.abort();
+  const request = (hereRequest = new AbortController());
+  try {
+    const data = await fetchHere(point, { signal: request.signal });
+    if (hereRequest === request) selection.here = { status: 'done', data };
   } catch (error) {
     if (isAbort(error)) return;
     if (hereRequest === request) selection.here = { status: 'error', message: errorMessage(error) };
