@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -210,6 +211,28 @@ describe('failed sign-ins', () => {
       .set(from('198.51.100.2'))
       .send({ username: accounts.official.username, password: TEST_PASSWORD })
       .expect(200);
+  });
+});
+
+describe('the sign-in throttle table', () => {
+  it('forgets rows whose window and lock have passed, so made-up usernames cannot grow it for ever', async () => {
+    const db = ctx.database.db;
+    await sql`INSERT INTO auth_throttle (key, failures, window_started_at, locked_until) VALUES
+      ('account:stale-spray', 3, now() - interval '1 day', NULL),
+      ('account:still-locked', 5, now() - interval '1 day', now() + interval '1 hour'),
+      ('account:recent', 1, now(), NULL)`.execute(db);
+    // A new app has not swept yet: its first sign-in attempt does.
+    const app = createApp({
+      database: ctx.database,
+      config: { basemapStyleUrl: undefined, auth: { slowdown: { base_ms: 1, max_ms: 2 } } },
+      logger: pino({ level: 'silent' }),
+      webDist: null,
+    });
+    await request(app).post('/api/auth/login').send({ username: 'nobody-here', password: 'x' }).expect(401);
+    const { rows } = await sql<{ key: string }>`
+      SELECT key FROM auth_throttle WHERE key IN ('account:stale-spray', 'account:still-locked', 'account:recent')
+      ORDER BY key`.execute(db);
+    expect(rows.map((r) => r.key)).toEqual(['account:recent', 'account:still-locked']);
   });
 });
 

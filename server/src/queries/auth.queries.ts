@@ -1,7 +1,5 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DB } from '../db/schema';
-
-type Tx = Kysely<DB> | Transaction<DB>;
+import { sql } from 'kysely';
+import type { Queryable } from '../db/queryable';
 
 /**
  * An account by username, whatever its case (the unique index is on `lower(username)`).
@@ -9,7 +7,7 @@ type Tx = Kysely<DB> | Transaction<DB>;
  * SELECT id, username, role, password_hash, disabled FROM app_user WHERE lower(username) = lower($1)
  * ```
  */
-export function findUserByUsername(db: Tx, username: string) {
+export function findUserByUsername(db: Queryable, username: string) {
   return db
     .selectFrom('app_user')
     .select(['id', 'username', 'display_name', 'role', 'password_hash', 'disabled'])
@@ -17,7 +15,7 @@ export function findUserByUsername(db: Tx, username: string) {
 }
 
 /** The region ids an account may edit inside. */
-export function userScopes(db: Tx, userId: number) {
+export function userScopes(db: Queryable, userId: number) {
   return db.selectFrom('user_scope').select('region_id').where('user_id', '=', userId).orderBy('region_id');
 }
 
@@ -33,7 +31,7 @@ const scopeIds = sql<number[]>`ARRAY(SELECT region_id FROM user_scope WHERE user
  *  WHERE s.id_hash = $1 AND s.expires_at > now() AND NOT u.disabled
  * ```
  */
-export function sessionUser(db: Tx, idHash: string) {
+export function sessionUser(db: Queryable, idHash: string) {
   return db
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
@@ -44,7 +42,7 @@ export function sessionUser(db: Tx, idHash: string) {
 }
 
 export function insertSession(
-  db: Tx,
+  db: Queryable,
   row: { idHash: string; userId: number; csrfToken: string; ttl_s: number; address: string; userAgent: string },
 ) {
   return db.insertInto('user_session').values({
@@ -58,23 +56,23 @@ export function insertSession(
 }
 
 /** Slides a session's expiry forward (the caller only does so when less than half of it is left). */
-export function extendSession(db: Tx, idHash: string, ttl_s: number) {
+export function extendSession(db: Queryable, idHash: string, ttl_s: number) {
   return db
     .updateTable('user_session')
     .set({ expires_at: sql<Date>`now() + make_interval(secs => ${ttl_s})` })
     .where('id_hash', '=', idHash);
 }
 
-export function deleteSession(db: Tx, idHash: string) {
+export function deleteSession(db: Queryable, idHash: string) {
   return db.deleteFrom('user_session').where('id_hash', '=', idHash);
 }
 
-export function deleteUserSessions(db: Tx, userId: number) {
+export function deleteUserSessions(db: Queryable, userId: number) {
   return db.deleteFrom('user_session').where('user_id', '=', userId);
 }
 
 /** Sessions past their expiry; deleted now and then so the table doesn't grow for ever. */
-export function deleteExpiredSessions(db: Tx) {
+export function deleteExpiredSessions(db: Queryable) {
   return db.deleteFrom('user_session').where('expires_at', '<=', sql<Date>`now()`);
 }
 
@@ -85,7 +83,7 @@ export function deleteExpiredSessions(db: Tx) {
  *  WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled
  * ```
  */
-export function tokenUser(db: Tx, tokenHash: string) {
+export function tokenUser(db: Queryable, tokenHash: string) {
   return db
     .selectFrom('api_token as t')
     .innerJoin('app_user as u', 'u.id', 't.user_id')
@@ -95,21 +93,21 @@ export function tokenUser(db: Tx, tokenHash: string) {
     .where('u.disabled', '=', false);
 }
 
-export function touchToken(db: Tx, tokenId: number) {
+export function touchToken(db: Queryable, tokenId: number) {
   return db
     .updateTable('api_token')
     .set({ last_used_at: sql<Date>`now()` })
     .where('id', '=', tokenId);
 }
 
-export function insertToken(db: Tx, row: { userId: number; name: string; tokenHash: string; prefix: string }) {
+export function insertToken(db: Queryable, row: { userId: number; name: string; tokenHash: string; prefix: string }) {
   return db
     .insertInto('api_token')
     .values({ user_id: row.userId, name: row.name, token_hash: row.tokenHash, prefix: row.prefix })
     .returning(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at']);
 }
 
-export function listTokens(db: Tx, userId: number) {
+export function listTokens(db: Queryable, userId: number) {
   return db
     .selectFrom('api_token')
     .select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at'])
@@ -118,7 +116,7 @@ export function listTokens(db: Tx, userId: number) {
 }
 
 /** Revokes one of the owner's tokens; no row when it isn't theirs or is already revoked. */
-export function revokeToken(db: Tx, userId: number, tokenId: number) {
+export function revokeToken(db: Queryable, userId: number, tokenId: number) {
   return db
     .updateTable('api_token')
     .set({ revoked_at: sql<Date>`now()` })
@@ -129,7 +127,7 @@ export function revokeToken(db: Tx, userId: number, tokenId: number) {
 }
 
 /** The throttle rows for a sign-in's keys (its account and its address). */
-export function throttleRows(db: Tx, keys: string[]) {
+export function throttleRows(db: Queryable, keys: string[]) {
   return db
     .selectFrom('auth_throttle')
     .select(['key', 'failures', 'window_started_at', 'locked_until'])
@@ -143,7 +141,11 @@ export function throttleRows(db: Tx, keys: string[]) {
  * INSERT INTO auth_throttle (key, failures) VALUES ($1, 1) ON CONFLICT (key) DO UPDATE SET failures = CASE … END, …
  * ```
  */
-export function recordFailure(db: Tx, key: string, rule: { window_s: number; maxFailures: number; lock_s: number }) {
+export function recordFailure(
+  db: Queryable,
+  key: string,
+  rule: { window_s: number; maxFailures: number; lock_s: number },
+) {
   const window = sql`make_interval(secs => ${rule.window_s})`;
   const lock = sql`make_interval(secs => ${rule.lock_s})`;
   return sql<{ failures: number; locked_until: Date | null }>`
@@ -158,6 +160,14 @@ export function recordFailure(db: Tx, key: string, rule: { window_s: number; max
     RETURNING failures, locked_until`.execute(db);
 }
 
-export function clearThrottle(db: Tx, key: string) {
+export function clearThrottle(db: Queryable, key: string) {
   return db.deleteFrom('auth_throttle').where('key', '=', key);
+}
+
+/** Throttle rows whose window has passed and which hold no lock: they no longer count for anything. */
+export function deleteStaleThrottles(db: Queryable, window_s: number) {
+  return db
+    .deleteFrom('auth_throttle')
+    .where('window_started_at', '<', sql<Date>`now() - make_interval(secs => ${window_s})`)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]));
 }

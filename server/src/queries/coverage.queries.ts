@@ -1,5 +1,6 @@
-import { type Kysely, type RawBuilder, type Transaction, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Geometry, MultiPolygon } from 'geojson';
+import type { Queryable } from '../db/queryable';
 import type { DB, Geom } from '../db/schema';
 import {
   areaM2,
@@ -57,10 +58,7 @@ export type Cover =
  * Population is the sum of demand-point weights; a point counts as covered when it lies in the
  * cover, so covered + gap populations add up to the total exactly.
  */
-export function coverage(
-  db: Kysely<DB> | Transaction<DB>,
-  args: { regionId: number; cover: Cover; demand: DemandKind[] },
-) {
+export function coverage(db: Queryable, args: { regionId: number; cover: Cover; demand: DemandKind[] }) {
   const demand = sql.val(args.demand);
   const cover = args.cover;
   const stationCircles =

@@ -1,5 +1,5 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DB } from '../db/schema';
+import { sql } from 'kysely';
+import type { Queryable } from '../db/queryable';
 import { asGeoJson } from '../db/postgis';
 
 /**
@@ -8,7 +8,7 @@ import { asGeoJson } from '../db/postgis';
  * SELECT id, class, oneway, ST_AsGeoJSON(geom, 7)::json -> 'coordinates' AS coordinates FROM road ORDER BY id
  * ```
  */
-export function listRoadSegments(db: Kysely<DB> | Transaction<DB>) {
+export function listRoadSegments(db: Queryable) {
   return db
     .selectFrom('road')
     .select((eb) => [
@@ -28,7 +28,7 @@ export function listRoadSegments(db: Kysely<DB> | Transaction<DB>) {
  * SELECT version::text AS stamp FROM data_version WHERE table_name = 'road'
  * ```
  */
-export function roadsStamp(db: Kysely<DB> | Transaction<DB>) {
+export function roadsStamp(db: Queryable) {
   return db
     .selectFrom('data_version')
     .select(sql<string>`version::text`.as('stamp'))
@@ -39,6 +39,6 @@ export function roadsStamp(db: Kysely<DB> | Transaction<DB>) {
  * Empties the road table before a replacing import. DELETE, not TRUNCATE: TRUNCATE takes an
  * exclusive lock that would block the server's readers until the import commits.
  */
-export function deleteAllRoads(db: Kysely<DB> | Transaction<DB>) {
+export function deleteAllRoads(db: Queryable) {
   return db.deleteFrom('road');
 }

@@ -1,5 +1,6 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Point } from 'geojson';
+import type { Queryable } from '../db/queryable';
 import type { DB } from '../db/schema';
 import type { StationStatus } from '../contracts/enums';
 import { asGeoJson, covers, envelope, intersects, metersBetween, point, sphereKnn } from '../db/postgis';
@@ -15,7 +16,7 @@ export type StationFilter = {
   statuses?: StationStatus[] | undefined;
 };
 
-function stationColumns(db: Kysely<DB> | Transaction<DB>) {
+function stationColumns(db: Queryable) {
   return db
     .selectFrom('station')
     .select((eb) => [
@@ -45,7 +46,7 @@ function applyFilter<QB extends ReturnType<typeof stationColumns>>(qb: QB, filte
 }
 
 /** Stations matching a filter, by kind then name. */
-export function listStations(db: Kysely<DB> | Transaction<DB>, filter: StationFilter) {
+export function listStations(db: Queryable, filter: StationFilter) {
   return applyFilter(stationColumns(db), filter).orderBy('station.kind').orderBy('station.name');
 }
 
@@ -61,7 +62,7 @@ export function listStations(db: Kysely<DB> | Transaction<DB>, filter: StationFi
  * ```
  */
 export function nearestStationShortlist(
-  db: Kysely<DB> | Transaction<DB>,
+  db: Queryable,
   at: { lng: number; lat: number },
   filter: StationFilter,
   shortlist: number,
@@ -77,7 +78,7 @@ export function nearestStationShortlist(
 }
 
 /** One station by id, with who changed it last and when (for a 409's details). */
-export function stationById(db: Kysely<DB> | Transaction<DB>, id: string) {
+export function stationById(db: Queryable, id: string) {
   return stationColumns(db)
     .leftJoin('app_user as editor', 'editor.id', 'station.updated_by')
     .select(['station.updated_at', 'editor.username as updated_by_username'])
@@ -90,14 +91,14 @@ export function stationById(db: Kysely<DB> | Transaction<DB>, id: string) {
  * SELECT EXISTS (SELECT 1 FROM region WHERE id = ANY($1) AND ST_Covers(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)))
  * ```
  */
-export function pointInRegions(db: Kysely<DB> | Transaction<DB>, regionIds: number[], lng: number, lat: number) {
+export function pointInRegions(regionIds: number[], lng: number, lat: number) {
   return sql<{ inside: boolean }>`
     SELECT EXISTS (SELECT 1 FROM region WHERE id = ANY(${sql.val(regionIds)}::int[])
       AND ${covers(sql.ref('geom'), point(lng, lat))}) AS inside`;
 }
 
 /** The community a point lies in, if any (ties on a shared edge go to the lowest code). */
-export function communityAt(db: Kysely<DB> | Transaction<DB>, lng: number, lat: number) {
+export function communityAt(db: Queryable, lng: number, lat: number) {
   return db
     .selectFrom('region')
     .select('id')
@@ -128,7 +129,7 @@ const inScope = (scopes: number[] | null) =>
     ? sql<boolean>`true`
     : sql<boolean>`EXISTS (SELECT 1 FROM region r WHERE r.id = ANY(${sql.val(scopes)}::int[]) AND ${covers(sql.ref('r.geom'), sql.ref('station.geom'))})`;
 
-export function insertStation(db: Kysely<DB> | Transaction<DB>, row: StationWrite) {
+export function insertStation(db: Queryable, row: StationWrite) {
   return db
     .insertInto('station')
     .values({
@@ -156,13 +157,7 @@ export function insertStation(db: Kysely<DB> | Transaction<DB>, row: StationWrit
  * RETURNING id   -- the new location is checked the same way inside the same transaction
  * ```
  */
-export function updateStation(
-  db: Kysely<DB> | Transaction<DB>,
-  id: string,
-  version: number,
-  row: StationWrite,
-  scopes: number[] | null,
-) {
+export function updateStation(db: Queryable, id: string, version: number, row: StationWrite, scopes: number[] | null) {
   return db
     .updateTable('station')
     .set({
@@ -186,7 +181,7 @@ export function updateStation(
     .returning('id');
 }
 
-export function deleteStation(db: Kysely<DB> | Transaction<DB>, id: string, version: number, scopes: number[] | null) {
+export function deleteStation(db: Queryable, id: string, version: number, scopes: number[] | null) {
   return db
     .deleteFrom('station')
     .where('id', '=', id)

@@ -1,7 +1,6 @@
-import { type Kysely, type Transaction, sql } from 'kysely';
-import type { DB, UserRole } from '../db/schema';
-
-type Tx = Kysely<DB> | Transaction<DB>;
+import { sql } from 'kysely';
+import type { Queryable } from '../db/queryable';
+import type { UserRole } from '../db/schema';
 
 /**
  * Accounts with their scopes (region ids and names), in username order.
@@ -10,7 +9,7 @@ type Tx = Kysely<DB> | Transaction<DB>;
  * FROM app_user u LEFT JOIN user_scope s ON … LEFT JOIN region r ON … GROUP BY u.id ORDER BY lower(u.username)
  * ```
  */
-export function listUsers(db: Tx, filter: { id?: number } = {}) {
+export function listUsers(db: Queryable, filter: { id?: number } = {}) {
   return db
     .selectFrom('app_user as u')
     .leftJoin('user_scope as s', 's.user_id', 'u.id')
@@ -33,7 +32,7 @@ export function listUsers(db: Tx, filter: { id?: number } = {}) {
 }
 
 export function insertUser(
-  db: Tx,
+  db: Queryable,
   row: { username: string; displayName: string; role: UserRole; passwordHash: string },
 ) {
   return db
@@ -48,7 +47,7 @@ export function insertUser(
 }
 
 export function updateUser(
-  db: Tx,
+  db: Queryable,
   id: number,
   changes: { role?: UserRole; displayName?: string; passwordHash?: string; disabled?: boolean },
 ) {
@@ -65,7 +64,7 @@ export function updateUser(
     .returning('id');
 }
 
-export function replaceScopes(db: Tx, userId: number, regionIds: number[]) {
+export function replaceScopes(db: Queryable, userId: number, regionIds: number[]) {
   return {
     clear: db.deleteFrom('user_scope').where('user_id', '=', userId),
     insert: regionIds.length
@@ -75,7 +74,7 @@ export function replaceScopes(db: Tx, userId: number, regionIds: number[]) {
 }
 
 /** Regions that may be a planner's scope: subdistricts and communities, by id. */
-export function scopeRegions(db: Tx, ids: number[]) {
+export function scopeRegions(db: Queryable, ids: number[]) {
   return db
     .selectFrom('region')
     .select(['id', 'level'])
@@ -83,7 +82,7 @@ export function scopeRegions(db: Tx, ids: number[]) {
 }
 
 /** Active admins other than `exceptId`: an admin may not remove the last admin's rights. */
-export function countOtherAdmins(db: Tx, exceptId: number) {
+export function countOtherAdmins(db: Queryable, exceptId: number) {
   return db
     .selectFrom('app_user')
     .select((eb) => eb.fn.countAll<string>().as('count'))

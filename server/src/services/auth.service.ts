@@ -7,6 +7,7 @@ import { HttpError } from '../errors';
 import {
   clearThrottle,
   deleteExpiredSessions,
+  deleteStaleThrottles,
   deleteSession,
   extendSession,
   findUserByUsername,
@@ -122,6 +123,13 @@ export function authService(db: Kysely<DB>, options: AuthOptions = DEFAULT_AUTH_
      * same answer; failures are slowed, then locked for a while, per account name and per address.
      */
     async login(input: { username: string; password: string; address: string; userAgent: string }): Promise<SignIn> {
+      // Now and then, forget ended sessions and throttle rows whose window and lock have passed, so a
+      // spray of made-up usernames can't grow the table for ever.
+      if (Date.now() - lastSweep > 3600_000) {
+        lastSweep = Date.now();
+        const window_s = Math.max(options.throttle.account.window_s, options.throttle.address.window_s);
+        await Promise.all([deleteExpiredSessions(db).execute(), deleteStaleThrottles(db, window_s).execute()]);
+      }
       const accountKey = `account:${input.username.toLowerCase()}`;
       const addressKey = `address:${input.address}`;
       const locked_s = await lockedFor_s([accountKey, addressKey]);
@@ -157,10 +165,6 @@ export function authService(db: Kysely<DB>, options: AuthOptions = DEFAULT_AUTH_
         address: input.address,
         userAgent: input.userAgent.slice(0, 300),
       }).execute();
-      if (Date.now() - lastSweep > 3600_000) {
-        lastSweep = Date.now();
-        await deleteExpiredSessions(db).execute();
-      }
       const caller: Caller = {
         kind: 'user',
         role: user.role,

@@ -90,7 +90,7 @@ export function stationEditsService(db: Kysely<DB>) {
 
   async function requireInScope(tx: Tx, scopes: number[] | null, lng: number, lat: number, what: string) {
     if (scopes === null) return;
-    const { rows } = await pointInRegions(tx, scopes, lng, lat).execute(tx);
+    const { rows } = await pointInRegions(scopes, lng, lat).execute(tx);
     if (!rows[0]?.inside)
       throw new HttpError(
         403,
