@@ -126,6 +126,7 @@ const station = (
     amenities: ['water', 'charging'],
     openingHours: 'Mo-Su 08:00-22:00',
     openNow: true,
+    openState: { open: true, nextChange: '2026-02-13T14:00:00.000Z' },
     operator: '社区党委',
     phone: '0851-1234567',
     status,

@@ -248,3 +248,29 @@ export const MinutesList = oneString('comma-separated minutes, e.g. 5,10,15')
 export const BooleanFlag = enumParam(['true', 'false', '1', '0'], 'must be true or false').transform(
   (v) => v === 'true' || v === '1',
 );
+
+/** `2026-02-17T12:00:00+08:00`: date, time to the minute or second (fraction optional), and its offset. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+const INSTANT_FORMAT =
+  'must be an ISO 8601 time with its offset, like 2026-02-17T12:00:00+08:00 or 2026-02-17T04:00:00Z';
+
+/**
+ * A moment in time. The offset is required: "12:00" alone would be read in whatever zone the
+ * server runs in, while a rider means Beijing time and a script may mean UTC.
+ */
+export const Instant = oneString('an ISO 8601 time with offset, like 2026-02-17T12:00:00+08:00')
+  .transform((value, ctx) => {
+    const match = INSTANT.exec(value);
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (value === '') return fail('must not be empty');
+    if (!match) return fail(INSTANT_FORMAT);
+    const [, y, mo, d, h, mi, s, , oh, om] = match.map((part) => (part === undefined ? 0 : Number(part)));
+    const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+    if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth) return fail(`has no such date; ${INSTANT_FORMAT}`);
+    if (h! > 23 || mi! > 59 || s! > 59 || oh! > 14 || om! > 59) return fail(`has no such time; ${INSTANT_FORMAT}`);
+    return new Date(value);
+  })
+  .meta({ description: 'an ISO 8601 time with offset', example: '2026-02-17T12:00:00+08:00' });

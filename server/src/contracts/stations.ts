@@ -2,7 +2,7 @@ import type { FeatureCollection, Point } from 'geojson';
 import type { z } from 'zod';
 import type { LngLat } from './common';
 import { STATION_STATUSES, type Amenity, type StationKind, type StationStatus } from './enums';
-import { Amenities, Bbox, BooleanFlag, Lat, Limit, Lng, StationKinds, csvOf, queryObject } from './params';
+import { Amenities, Bbox, BooleanFlag, Instant, Lat, Limit, Lng, StationKinds, csvOf, queryObject } from './params';
 
 /** GET /api/stations */
 export const StationsQuery = queryObject({
@@ -21,7 +21,12 @@ export const NearestQuery = queryObject({
   limit: Limit,
   kind: StationKinds.optional(),
   amenity: Amenities.optional(),
-  open: BooleanFlag.optional().meta({ description: 'only stations open now (Beijing time)' }),
+  open: BooleanFlag.optional().meta({
+    description: 'only stations open at the time open_at gives: Beijing time, holidays applied',
+  }),
+  open_at: Instant.optional().meta({
+    description: "the time for `open` and each station's openState: ISO 8601 with offset; now by default",
+  }),
 });
 export type NearestStationsRequest = z.input<typeof NearestQuery>;
 export type NearestStationsParams = z.output<typeof NearestQuery>;
@@ -36,6 +41,11 @@ export type StationProps = {
   openingHours: string;
   /** Whether the station is open at the time of the request (server clock, Asia/Shanghai). */
   openNow: boolean;
+  /**
+   * Open or not at the time asked (`open_at`, else now), China's public holidays and make-up
+   * working days applied, and when that next changes (ISO), within 7 days; null if not.
+   */
+  openState: { open: boolean; nextChange: string | null };
   operator: string;
   phone: string;
   status: StationStatus;

@@ -55,6 +55,7 @@ export function stationsRoutes(
         kinds: query.kind,
         amenities: query.amenity,
         openNow: query.open,
+        now: query.open_at,
       }),
     );
   });

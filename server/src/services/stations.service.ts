@@ -30,26 +30,31 @@ import {
 } from '../queries/stations.queries';
 import type { Caller } from './caller';
 import { roundTo, toFeature, toFeatureCollection } from './geojson';
-import { isOpenAt, openingHoursError } from './opening-hours';
+import { openingHoursError, stateAt } from './opening-hours';
 import { WALK_KMH, snapPoint } from '../routing';
 import { MAX_SNAP_M, type routingService } from './routing.service';
 
 type StationRow = Awaited<ReturnType<ReturnType<typeof listStations>['execute']>>[number];
 
-export const toStationProps = (row: StationRow, now: Date): StationProps => ({
-  id: row.id,
-  kind: row.kind,
-  name: row.name,
-  address: row.address,
-  amenities: row.amenities as Amenity[],
-  openingHours: row.opening_hours,
-  openNow: row.status === 'active' && isOpenAt(row.opening_hours, now),
-  operator: row.operator,
-  phone: row.phone,
-  status: row.status,
-  communityId: row.community_id,
-  version: row.version,
-});
+export const toStationProps = (row: StationRow, now: Date): StationProps => {
+  // A suspended or planned station is closed whatever its hours say.
+  const state = row.status === 'active' ? stateAt(row.opening_hours, now) : { open: false, nextChange: null };
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    address: row.address,
+    amenities: row.amenities as Amenity[],
+    openingHours: row.opening_hours,
+    openNow: state.open,
+    openState: { open: state.open, nextChange: state.nextChange?.toISOString() ?? null },
+    operator: row.operator,
+    phone: row.phone,
+    status: row.status,
+    communityId: row.community_id,
+    version: row.version,
+  };
+};
 
 /**
  * Sphere and spheroid distances differ by at most ~0.56 % (the ellipsoid's flattening is 1/298),
