@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Point } from 'geojson';
 import type { Queryable } from '../db/queryable';
-import type { DB } from '../db/schema';
+import type { DB, Geom } from '../db/schema';
 import type { StationStatus } from '../contracts/enums';
 import { asGeoJson, covers, envelope, intersects, metersBetween, point, sphereKnn } from '../db/postgis';
 import type { Bbox } from './grids.queries';
@@ -123,61 +123,54 @@ export type StationWrite = {
   updatedBy: number;
 };
 
-/** `scopes`: null lets the write go anywhere (admins); else the station must lie inside one of them. */
-const inScope = (scopes: number[] | null) =>
+/**
+ * `scopes`: null lets the write go anywhere (admins); else `geom` must lie inside one of the regions.
+ * ```sql
+ * EXISTS (SELECT 1 FROM region r WHERE r.id = ANY($1) AND ST_Covers(r.geom, geom))
+ * ```
+ */
+const inScope = (scopes: number[] | null, geom: RawBuilder<Geom>) =>
   scopes === null
     ? sql<boolean>`true`
-    : sql<boolean>`EXISTS (SELECT 1 FROM region r WHERE r.id = ANY(${sql.val(scopes)}::int[]) AND ${covers(sql.ref('r.geom'), sql.ref('station.geom'))})`;
+    : sql<boolean>`EXISTS (SELECT 1 FROM region r WHERE r.id = ANY(${sql.val(scopes)}::int[]) AND ${covers(sql.ref('r.geom'), geom)})`;
+
+/** The columns a station write sets, from its fields (snake_case, the point built in SQL). */
+const stationValues = (row: StationWrite) => ({
+  kind: row.kind,
+  name: row.name,
+  address: row.address,
+  geom: point(row.lng, row.lat),
+  amenities: row.amenities,
+  opening_hours: row.openingHours,
+  operator: row.operator,
+  phone: row.phone,
+  status: row.status,
+  community_id: row.communityId,
+  updated_by: row.updatedBy,
+});
 
 export function insertStation(db: Queryable, row: StationWrite) {
-  return db
-    .insertInto('station')
-    .values({
-      kind: row.kind,
-      name: row.name,
-      address: row.address,
-      geom: point(row.lng, row.lat),
-      amenities: row.amenities,
-      opening_hours: row.openingHours,
-      operator: row.operator,
-      phone: row.phone,
-      status: row.status,
-      community_id: row.communityId,
-      updated_by: row.updatedBy,
-    })
-    .returning('id');
+  return db.insertInto('station').values(stationValues(row)).returning('id');
 }
 
 /**
  * Saves an edit based on `version`, only while the station still has that version and (for a
- * planner) lies inside their scope, both before and after the edit: the scope is enforced by the
- * statement itself, not only by the checks before it. No row back means nothing was written.
+ * planner) both its current location and its new one lie inside their scope: the statement enforces
+ * the scope itself, not only the checks before it. No row back means nothing was written.
  * ```sql
- * UPDATE station SET …, version = version + 1 WHERE id = $1 AND version = $2 AND EXISTS (… ST_Covers(r.geom, station.geom))
- * RETURNING id   -- the new location is checked the same way inside the same transaction
+ * UPDATE station SET …, version = version + 1 WHERE id = $1 AND version = $2
+ *   AND EXISTS (… ST_Covers(r.geom, station.geom)) AND EXISTS (… ST_Covers(r.geom, $new_point))
+ * RETURNING id
  * ```
  */
 export function updateStation(db: Queryable, id: string, version: number, row: StationWrite, scopes: number[] | null) {
   return db
     .updateTable('station')
-    .set({
-      kind: row.kind,
-      name: row.name,
-      address: row.address,
-      geom: point(row.lng, row.lat),
-      amenities: row.amenities,
-      opening_hours: row.openingHours,
-      operator: row.operator,
-      phone: row.phone,
-      status: row.status,
-      community_id: row.communityId,
-      updated_by: row.updatedBy,
-      version: sql<number>`version + 1`,
-      updated_at: sql<Date>`now()`,
-    })
+    .set({ ...stationValues(row), version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
     .where('id', '=', id)
     .where('version', '=', version)
-    .where(inScope(scopes))
+    .where(inScope(scopes, sql.ref('station.geom') as RawBuilder<Geom>))
+    .where(inScope(scopes, point(row.lng, row.lat)))
     .returning('id');
 }
 
@@ -186,6 +179,6 @@ export function deleteStation(db: Queryable, id: string, version: number, scopes
     .deleteFrom('station')
     .where('id', '=', id)
     .where('version', '=', version)
-    .where(inScope(scopes))
+    .where(inScope(scopes, sql.ref('station.geom') as RawBuilder<Geom>))
     .returning('id');
 }
