@@ -7,13 +7,16 @@
  *
  * Options: `--connections 50,20` (default), `--seconds 10`, `--root <checkout>` to start the server
  * from another checkout of this project (to compare a change with the code before it), and
- * `--path stations/nearest` for another GET endpoint.
+ * `--path stations/nearest` for another GET endpoint, `--stations 10000` to top the demo city's
+ * stations up to that many (spread at random over its bounds, a fixed seed), and `--query` for more
+ * query parameters (e.g. `mode=ebike`), `--processes 2` for SERVER_PROCESSES.
  */
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { ensureDemoCity } from '../data/src/ensure';
 import { mulberry32 } from '../tests/support/random';
 import { createScratchDatabase } from '../tests/support/postgres';
@@ -27,6 +30,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     root: { type: 'string' },
     path: { type: 'string', default: 'stations/nearest' },
+    stations: { type: 'string', default: '10000' },
+    query: { type: 'string', default: '' },
+    processes: { type: 'string', default: '1' },
   },
 });
 
@@ -54,6 +60,28 @@ if (!databaseUrl) {
 }
 const root = values.root ?? REPO_ROOT;
 
+/** Adds stations at random within the bounds until there are `total` (setseed: the same ones each run). */
+async function topUpStations(url: string, total: number, [minLng, minLat, maxLng, maxLat]: number[]) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM station');
+    const missing = total - rows[0]!.n;
+    if (missing <= 0) return;
+    await client.query('SELECT setseed(0.11)');
+    await client.query(
+      `INSERT INTO station (kind, name, address, geom, amenities, opening_hours, operator, phone, status)
+       SELECT 'rider_station', '合成驿站 ' || i, '', ST_SetSRID(ST_MakePoint($1 + random() * $2, $3 + random() * $4), 4326),
+              CASE WHEN random() < 0.5 THEN '{ebike_charging,water}'::text[] ELSE '{water}'::text[] END,
+              CASE WHEN random() < 0.3 THEN '24/7' ELSE 'Mo-Su 07:00-22:00' END, '', '', 'active'
+       FROM generate_series(1, $5::int) AS i`,
+      [minLng, maxLng! - minLng!, minLat, maxLat! - minLat!, missing],
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 function runClient(spec: Parameters<typeof client>[0]): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', here, '--client', JSON.stringify(spec)], {
@@ -72,20 +100,22 @@ await ensureDemoCity();
 const scratch = await createScratchDatabase(databaseUrl, 'wangge_load');
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const url = `http://127.0.0.1:${port}`;
-const server = startServer({ port, root, env: { DATABASE_URL: scratch.url } });
+const server = startServer({ port, root, env: { DATABASE_URL: scratch.url, SERVER_PROCESSES: values.processes } });
 try {
   await untilHealthy(url, server);
   const config = (await (await fetch(`${url}/api/config`)).json()) as { bounds: [number, number, number, number] };
   const [minLng, minLat, maxLng, maxLat] = config.bounds;
+  await topUpStations(scratch.url, Number(values.stations), config.bounds);
   const random = mulberry32(11);
   const paths = Array.from({ length: 2000 }, () => {
     const lng = (minLng + random() * (maxLng - minLng)).toFixed(6);
     const lat = (minLat + random() * (maxLat - minLat)).toFixed(6);
-    return `/api/${values.path}?lng=${lng}&lat=${lat}&limit=5`;
+    return `/api/${values.path}?lng=${lng}&lat=${lat}&limit=5${values.query ? `&${values.query}` : ''}`;
   });
   const stations = ((await (await fetch(`${url}/api/stations`)).json()) as { features: unknown[] }).features.length;
   console.log(
-    `GET /api/${values.path} on PostgreSQL, ${stations} stations, server from ${root}; ` +
+    `GET /api/${values.path}${values.query ? ` (${values.query})` : ''} on PostgreSQL, ${stations} stations, ` +
+      `${values.processes} server process(es) from ${root}; ` +
       `server and autocannon share ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'})`,
   );
   // Warm the pool and the plan cache before measuring.

@@ -26,6 +26,11 @@ const Env = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** PostgreSQL's `statement_timeout` for every connection (heavy queries may set their own). */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /**
+   * Server processes sharing the port (node:cluster), with DATABASE_URL only: PGlite lives inside
+   * one process. Each has its own pool, caches and routing threads.
+   */
+  SERVER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** On SIGTERM/SIGINT, how long in-flight requests may take to finish before their sockets close. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /**
@@ -66,6 +71,7 @@ export type Config = {
   requestTimeoutMs: number;
   statementTimeoutMs: number;
   shutdownTimeoutMs: number;
+  serverProcesses: number;
   /** Requests per minute per address; 0 = no limit. See rateLimiters() in routes/rate-limit.ts. */
   rateLimits: { perMinute: number; heavyPerMinute: number; loginPerMinute: number };
 };
@@ -91,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    serverProcesses: e.SERVER_PROCESSES,
     rateLimits: {
       perMinute: e.RATE_LIMIT_PER_MINUTE,
       heavyPerMinute: e.RATE_LIMIT_HEAVY_PER_MINUTE,

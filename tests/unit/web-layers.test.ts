@@ -299,11 +299,15 @@ describe('nearestStationLayers', () => {
   const nearest: Feature<Point, NearestStationProps>[] = deepFreeze([
     {
       ...station('s1', 'rider_station', 'active', 106.6),
-      properties: { ...station('s1', 'rider_station', 'active', 106.6).properties, distance_m: 120 },
+      properties: { ...station('s1', 'rider_station', 'active', 106.6).properties, distance_m: 120, straight_m: 120 },
     },
     {
       ...station('s4', 'convenience_station', 'active', 106.63),
-      properties: { ...station('s4', 'convenience_station', 'active', 106.63).properties, distance_m: 2400 },
+      properties: {
+        ...station('s4', 'convenience_station', 'active', 106.63).properties,
+        distance_m: 2400,
+        straight_m: 2400,
+      },
     },
   ]);
   const origin = { lng: 106.605, lat: 26.605 };

@@ -39,6 +39,10 @@ export type StationStatus = (typeof STATION_STATUSES)[number];
 export const TRAVEL_MODES = ['walk', 'ebike'] as const;
 export type TravelMode = (typeof TRAVEL_MODES)[number];
 
+/** How `GET /api/stations/nearest` ranks: straight-line metres, or travel time on the streets. */
+export const NEAREST_MODES = ['straight', 'walk', 'ebike'] as const;
+export type NearestMode = (typeof NEAREST_MODES)[number];
+
 export const COVERAGE_METHODS = ['radius', 'network'] as const;
 export type CoverageMethod = (typeof COVERAGE_METHODS)[number];
 

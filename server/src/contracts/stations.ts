@@ -1,8 +1,27 @@
-import type { FeatureCollection, Point } from 'geojson';
+import type { FeatureCollection, LineString, Point } from 'geojson';
 import type { z } from 'zod';
 import type { LngLat } from './common';
-import { STATION_STATUSES, type Amenity, type StationKind, type StationStatus } from './enums';
-import { Amenities, Bbox, BooleanFlag, Instant, Lat, Limit, Lng, StationKinds, csvOf, queryObject } from './params';
+import {
+  NEAREST_MODES,
+  STATION_STATUSES,
+  type Amenity,
+  type NearestMode,
+  type StationKind,
+  type StationStatus,
+} from './enums';
+import {
+  Amenities,
+  Bbox,
+  BooleanFlag,
+  Instant,
+  Lat,
+  Lng,
+  StationKinds,
+  csvOf,
+  enumParam,
+  integerParam,
+  queryObject,
+} from './params';
 
 /** GET /api/stations */
 export const StationsQuery = queryObject({
@@ -18,7 +37,10 @@ export type StationsParams = z.output<typeof StationsQuery>;
 export const NearestQuery = queryObject({
   lng: Lng,
   lat: Lat,
-  limit: Limit,
+  limit: integerParam({ what: 'count', min: 1, max: 20, rangeMessage: 'limit must be 1–20' }).default(5),
+  mode: enumParam(NEAREST_MODES).default('straight').meta({
+    description: 'straight: by geodesic metres; walk or ebike: by travel time on the street network, with each route',
+  }),
   kind: StationKinds.optional(),
   amenity: Amenities.optional(),
   open: BooleanFlag.optional().meta({
@@ -55,7 +77,27 @@ export type StationProps = {
 };
 export type StationCollection = FeatureCollection<Point, StationProps>;
 
-export type NearestStationProps = StationProps & { distance_m: number };
+/**
+ * One nearest station. `distance_m` is geodesic metres for `mode=straight`, and metres along the
+ * route for `walk` and `ebike`, which also carry the rest.
+ */
+export type NearestStationProps = StationProps & {
+  distance_m: number;
+  /** Geodesic metres from the point to the station, in every mode. */
+  straight_m: number;
+  /** Network modes: seconds by the requested mode, the walks to and from the street included. */
+  duration_s?: number;
+  /** Network modes: seconds on foot and by e-bike along each one's own best route; null when unreachable. */
+  walk_s?: number | null;
+  ebike_s?: number | null;
+  /** Network modes: from the point to the station's door, along the streets of the requested mode. */
+  route?: LineString;
+};
 export type NearestStationCollection = FeatureCollection<Point, NearestStationProps> & {
   origin: LngLat;
+  mode: NearestMode;
+  /** The time open/closed was judged at (open_at, or now), ISO. */
+  at: string;
+  /** Network modes: stations that pass the filters but no street reaches within 500 m, left out. */
+  offNetwork?: number;
 };

@@ -182,3 +182,17 @@ export function deleteStation(db: Queryable, id: string, version: number, scopes
     .where(inScope(scopes, sql.ref('station.geom') as RawBuilder<Geom>))
     .returning('id');
 }
+
+/**
+ * Changes whenever a station is added, removed or edited (a trigger bumps it on every write; see
+ * migration 20261122T1809), so the in-memory nearest index knows when to rebuild.
+ * ```sql
+ * SELECT version::text AS stamp FROM data_version WHERE table_name = 'station'
+ * ```
+ */
+export function stationsStamp(db: Queryable) {
+  return db
+    .selectFrom('data_version')
+    .select(sql<string>`version::text`.as('stamp'))
+    .where('table_name', '=', 'station');
+}

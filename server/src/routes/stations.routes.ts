@@ -52,6 +52,7 @@ export function stationsRoutes(
         lng: query.lng,
         lat: query.lat,
         limit: query.limit,
+        mode: query.mode,
         kinds: query.kind,
         amenities: query.amenity,
         openNow: query.open,

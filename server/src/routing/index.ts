@@ -8,3 +8,4 @@ export { EBIKE_MAX_KMH, PROFILES, ROAD_CLASSES, WALK_KMH, respectsOneway, speedM
 export { partialCost, search, snapCosts } from './search';
 export { snapPoint, withAccessWalk } from './snap';
 export type * from './types';
+export { edgeStretch, routeTo, timesAndRoutes, type Route } from './route';

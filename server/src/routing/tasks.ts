@@ -4,6 +4,7 @@
  */
 import { type IsochroneOptions, isochrones } from './isochrone';
 import { travelTimes } from './matrix';
+import { type Route, timesAndRoutes } from './route';
 import { snapPoint, withAccessWalk } from './snap';
 import type { IsochroneBand, Profile, RoadGraph, Snap } from './types';
 
@@ -28,13 +29,25 @@ export type RoutingTask =
       minutes: number;
       options?: IsochroneOptions | undefined;
     }
-  | { kind: 'travelTimes'; profile: Profile; origins: Snap[]; targets: Snap[]; limit_s: number };
+  | { kind: 'travelTimes'; profile: Profile; origins: Snap[]; targets: Snap[]; limit_s: number }
+  | {
+      /** One search from `origin`: each target's time (plus its extra), and routes to the fastest few. */
+      kind: 'timesAndRoutes';
+      profile: Profile;
+      origin: Snap;
+      targets: Snap[];
+      extra_s: number[];
+      limit_s: number;
+      routeCount: number;
+    };
 
 export type RoutingTaskResult<T extends RoutingTask> = T extends { kind: 'isochrones' }
   ? IsochroneBand[]
   : T extends { kind: 'coverGeoJson' }
     ? { geometry: string; originCount: number }
-    : Float64Array;
+    : T extends { kind: 'timesAndRoutes' }
+      ? { times: Float64Array; best: { target: number; route: Route }[] }
+      : Float64Array;
 
 const EMPTY_MULTIPOLYGON = JSON.stringify({ type: 'MultiPolygon', coordinates: [] });
 
@@ -57,6 +70,16 @@ export function runRoutingTask<T extends RoutingTask>(graph: RoadGraph, task: T)
     }
     case 'travelTimes':
       return travelTimes(graph, task.profile, task.origins, task.targets, task.limit_s) as RoutingTaskResult<T>;
+    case 'timesAndRoutes':
+      return timesAndRoutes(
+        graph,
+        task.profile,
+        task.origin,
+        task.targets,
+        task.extra_s,
+        task.limit_s,
+        task.routeCount,
+      ) as RoutingTaskResult<T>;
   }
   throw new Error(`unknown routing task ${(task as { kind: string }).kind}`);
 }

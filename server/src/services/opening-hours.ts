@@ -153,18 +153,25 @@ function dayIntervals(value: string, dayIndex: number, calendar: HolidayCalendar
   );
 }
 
-const dayCache = new WeakMap<HolidayCalendar, Map<string, Interval[] | null>>();
+const dayCache = new WeakMap<HolidayCalendar, Map<string, Map<number, Interval[] | null>>>();
+let cachedDays = 0;
 
 /** dayIntervals, remembered: the nearest search asks about the same few values for many stations. */
 function cachedDayIntervals(value: string, dayIndex: number, calendar: HolidayCalendar): Interval[] | null {
-  let byKey = dayCache.get(calendar);
-  if (!byKey) dayCache.set(calendar, (byKey = new Map()));
-  const key = `${dayIndex}\u0000${value}`;
-  if (!byKey.has(key)) {
-    if (byKey.size >= 50_000) byKey.clear();
-    byKey.set(key, dayIntervals(value, dayIndex, calendar));
+  let byValue = dayCache.get(calendar);
+  if (!byValue || cachedDays >= 50_000) {
+    dayCache.set(calendar, (byValue = new Map()));
+    cachedDays = 0;
   }
-  return byKey.get(key)!;
+  let byDay = byValue.get(value);
+  if (!byDay) byValue.set(value, (byDay = new Map()));
+  let intervals = byDay.get(dayIndex);
+  if (intervals === undefined) {
+    intervals = dayIntervals(value, dayIndex, calendar);
+    byDay.set(dayIndex, intervals);
+    cachedDays++;
+  }
+  return intervals;
 }
 
 export type OpenState = {

@@ -3,6 +3,7 @@ import type { Feature, Point } from 'geojson';
 import type {
   Amenity,
   LngLat,
+  NearestMode,
   ReachableStationCollection,
   ReachableStationProps,
   RoutingProfile,
@@ -23,7 +24,6 @@ import {
   deleteStation,
   insertStation,
   listStations,
-  nearestStationShortlist,
   pointInRegions,
   stationById,
   updateStation,
@@ -33,8 +33,14 @@ import { roundTo, toFeature, toFeatureCollection } from './geojson';
 import { openingHoursError, stateAt } from './opening-hours';
 import { WALK_KMH, snapPoint } from '../routing';
 import { MAX_SNAP_M, type routingService } from './routing.service';
-
-type StationRow = Awaited<ReturnType<ReturnType<typeof listStations>['execute']>>[number];
+import { byTravelTime } from './nearest-by-time';
+import {
+  type StationIndex,
+  type StationRow,
+  nearestInIndex,
+  stationIndex as createStationIndex,
+  stationPredicate,
+} from './station-index';
 
 export const toStationProps = (row: StationRow, now: Date): StationProps => {
   // A suspended or planned station is closed whatever its hours say.
@@ -56,14 +62,13 @@ export const toStationProps = (row: StationRow, now: Date): StationProps => {
   };
 };
 
-/**
- * Sphere and spheroid distances differ by at most ~0.56 % (the ellipsoid's flattening is 1/298),
- * so a shortlist ranked on the sphere is complete once its last sphere distance, shrunk by that
- * margin, is beyond the k-th spheroid distance.
- */
-const SPHERE_ERROR = 0.006;
-
-export type NearestQuery = LngLat & StationFilter & { limit: number; openNow?: boolean | undefined; now?: Date };
+export type NearestQuery = LngLat &
+  StationFilter & {
+    limit: number;
+    mode?: NearestMode | undefined;
+    openNow?: boolean | undefined;
+    now?: Date | undefined;
+  };
 
 export type ReachableQuery = LngLat &
   StationFilter & { mode: RoutingProfile; minutes: number; limit: number; openNow?: boolean | undefined; now?: Date };
@@ -213,7 +218,11 @@ export function stationEditsService(db: Kysely<DB>) {
   };
 }
 
-export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routingService>) {
+export function stationsService(
+  db: Kysely<DB>,
+  routing: ReturnType<typeof routingService>,
+  stationIndex: StationIndex = createStationIndex(db),
+) {
   return {
     async list(filter: StationFilter, now = new Date()): Promise<StationCollection> {
       const rows = await listStations(db, filter).execute();
@@ -221,43 +230,54 @@ export function stationsService(db: Kysely<DB>, routing: ReturnType<typeof routi
     },
 
     /**
-     * The `limit` nearest stations in true geodesic metres. A KNN shortlist (GiST, sphere) is
-     * re-ranked by spheroid distance; when a filter such as "open now" drops candidates, or the
-     * shortlist might miss a near-tie, the shortlist doubles and the search repeats.
+     * The `limit` nearest stations that pass the filters, from the in-memory index (see
+     * station-index.ts): by geodesic metres, or with `mode` walk or ebike by travel time along the
+     * streets, each with its route. Filters (open at a time included) apply before the limit, and
+     * the search widens until it has `limit` stations or none are left.
      */
     async nearest(query: NearestQuery): Promise<NearestStationCollection> {
       const now = query.now ?? new Date();
-      const filter: StationFilter = {
-        kinds: query.kinds,
-        amenities: query.amenities,
-        statuses: query.statuses ?? ['active'],
+      const index = await stationIndex.get();
+      const predicate = stationPredicate(
+        { kinds: query.kinds, amenities: query.amenities, statuses: query.statuses ?? ['active'] },
+        query.openNow ? (row) => toStationProps(row, now).openState.open : undefined,
+      );
+      const mode = query.mode ?? 'straight';
+      const base = {
+        type: 'FeatureCollection' as const,
+        origin: { lng: query.lng, lat: query.lat },
+        mode,
+        at: now.toISOString(),
       };
-      let shortlist = Math.max(query.limit * 3, query.limit + 10);
-      for (;;) {
-        const rows = await nearestStationShortlist(db, query, filter, shortlist).execute();
-        const candidates = rows
-          .map((row) => ({ row, props: toStationProps(row, now) }))
-          .filter((c) => !query.openNow || c.props.openNow)
-          .sort((a, b) => a.row.distance_m - b.row.distance_m || a.row.id.localeCompare(b.row.id));
-        const chosen = candidates.slice(0, query.limit);
-        const exhausted = rows.length < shortlist;
-        const lastSphere = rows.at(-1)?.sphere_m ?? Infinity;
-        const kth = chosen.at(-1)?.row.distance_m ?? Infinity;
-        const complete = exhausted || (chosen.length === query.limit && lastSphere * (1 - SPHERE_ERROR) > kth);
-        if (complete) {
-          return {
-            type: 'FeatureCollection',
-            origin: { lng: query.lng, lat: query.lat },
-            features: chosen.map(({ row, props }) =>
-              toFeature<StationRow, Point, NearestStationProps>(row, () => ({
-                ...props,
-                distance_m: roundTo(row.distance_m, 1),
-              })),
-            ),
-          };
-        }
-        shortlist *= 2;
+      if (mode === 'straight') {
+        const hits = nearestInIndex(index, query.lng, query.lat, query.limit, predicate);
+        return {
+          ...base,
+          features: hits.map(({ row, distance_m }) =>
+            toFeature<StationRow, Point, NearestStationProps>(row, () => ({
+              ...toStationProps(row, now),
+              distance_m: roundTo(distance_m, 1),
+              straight_m: roundTo(distance_m, 1),
+            })),
+          ),
+        };
       }
+      const ranked = await byTravelTime(routing, index, { ...query, mode }, predicate);
+      return {
+        ...base,
+        offNetwork: ranked.offNetwork,
+        features: ranked.stations.map((s) =>
+          toFeature<StationRow, Point, NearestStationProps>(s.row, () => ({
+            ...toStationProps(s.row, now),
+            distance_m: roundTo(s.distance_m, 0),
+            straight_m: roundTo(s.straight_m, 1),
+            duration_s: roundTo(s.duration_s, 0),
+            walk_s: s.walk_s === null ? null : roundTo(s.walk_s, 0),
+            ebike_s: s.ebike_s === null ? null : roundTo(s.ebike_s, 0),
+            route: { type: 'LineString', coordinates: s.route.map(([x, y]) => [roundTo(x, 7), roundTo(y, 7)]) },
+          })),
+        ),
+      };
     },
 
     /**
