@@ -12,6 +12,7 @@
  * query parameters (e.g. `mode=ebike`), `--processes 2` for SERVER_PROCESSES.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -82,6 +83,28 @@ async function topUpStations(url: string, total: number, [minLng, minLat, maxLng
   }
 }
 
+/** CPU seconds (user + system) used so far by a process and its descendants (Linux /proc). */
+function cpuSeconds(rootPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const stats = readdirSync('/proc')
+    .filter((d) => /^[0-9]+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) }];
+      } catch {
+        return [];
+      }
+    });
+  const inTree = new Set([rootPid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of stats) if (!inTree.has(s.pid) && inTree.has(s.ppid)) grew = inTree.add(s.pid) !== null;
+  }
+  return stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.cpu, 0) / ticks;
+}
+
 function runClient(spec: Parameters<typeof client>[0]): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', here, '--client', JSON.stringify(spec)], {
@@ -121,12 +144,15 @@ try {
   // Warm the pool and the plan cache before measuring.
   await runClient({ url, connections: 10, seconds: 2, paths });
   for (const connections of values.connections.split(',').map(Number)) {
+    const cpuBefore = cpuSeconds(server.pid!);
     const r = await runClient({ url, connections, seconds: Number(values.seconds), paths });
+    const serverCpu_s = cpuSeconds(server.pid!) - cpuBefore;
     const errors = r.non2xx + r.errors + r.timeouts;
     console.log(
       `  ${connections} connections: ${Math.round(r.requests.average)} requests/s, ` +
         `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
-        `${r.requests.total} requests, ${errors} not 2xx or failed`,
+        `${r.requests.total} requests, ${errors} not 2xx or failed; ` +
+        `server CPU ${((serverCpu_s / r.requests.total) * 1e6).toFixed(0)} µs per request`,
     );
   }
 } finally {

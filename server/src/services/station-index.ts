@@ -169,6 +169,23 @@ export const sphereMetres = (lng1: number, lat1: number, lng2: number, lat2: num
   sphereDistanceKm(lng1, lat1, lng2, lat2) * 1000;
 export { SPHERE_ERROR };
 
+/** The in-memory index of these rows (pure; the benchmarks build one without a database). */
+export function indexStations(stamp: string, rows: StationRow[]): IndexedStations {
+  const lng = new Float64Array(rows.length);
+  const lat = new Float64Array(rows.length);
+  const kdbush = new KDBush(Math.max(rows.length, 1));
+  rows.forEach((row, i) => {
+    const [x, y] = row.geometry.coordinates as [number, number];
+    lng[i] = x;
+    lat[i] = y;
+    kdbush.add(x, y);
+  });
+  // KDBush needs at least one point; an empty table keeps one placeholder that no row backs.
+  if (rows.length === 0) kdbush.add(0, 0);
+  kdbush.finish();
+  return { stamp, rows, lng, lat, kdbush, spacing_m: typicalSpacing_m(lng, lat), memo: new Map() };
+}
+
 /** √(area of the bounding box / count): the spacing of evenly spread points. */
 function typicalSpacing_m(lng: Float64Array, lat: Float64Array): number {
   if (lng.length < 2) return 1000;
@@ -225,20 +242,7 @@ export function stationIndex(db: Kysely<DB>) {
   }
 
   async function build(stamp: string): Promise<IndexedStations> {
-    const rows = await listStations(db, {}).execute();
-    const lng = new Float64Array(rows.length);
-    const lat = new Float64Array(rows.length);
-    const kdbush = new KDBush(Math.max(rows.length, 1));
-    rows.forEach((row, i) => {
-      const [x, y] = row.geometry.coordinates as [number, number];
-      lng[i] = x;
-      lat[i] = y;
-      kdbush.add(x, y);
-    });
-    // KDBush needs at least one point; an empty table keeps one placeholder that no row backs.
-    if (rows.length === 0) kdbush.add(0, 0);
-    kdbush.finish();
-    return { stamp, rows, lng, lat, kdbush, spacing_m: typicalSpacing_m(lng, lat), memo: new Map() };
+    return indexStations(stamp, await listStations(db, {}).execute());
   }
 
   return {
