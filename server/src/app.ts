@@ -11,6 +11,7 @@ import type { Database } from './db/client';
 import { HttpError, errorHandler } from './errors';
 import { basemapRoutes } from './routes/basemap.routes';
 import { coverageRoutes } from './routes/coverage.routes';
+import { auditRoutes } from './routes/audit.routes';
 import { gridsRoutes } from './routes/grids.routes';
 import { access, assertEveryRouteHasAccess, routeTable } from './routes/access';
 import { authRoutes } from './routes/auth.routes';
@@ -29,6 +30,9 @@ import { basemapService } from './services/basemap.service';
 import { usersService } from './services/users.service';
 import { healthService } from './services/health.service';
 import { coverageService } from './services/coverage.service';
+import { auditService } from './services/audit.service';
+import { auditSitesService } from './services/audit-sites.service';
+import { sitingPool } from './siting';
 import { gridsService } from './services/grids.service';
 import { hereService } from './services/here.service';
 import { regionsService } from './services/regions.service';
@@ -60,6 +64,8 @@ export function createServices(database: Database, config: Omit<AppConfig, 'base
   const zones = zonesService(db);
   const routing = routingService(db, { databaseKind: database.kind });
   const stations = stationsService(db, routing);
+  const audit = auditService(db, routing);
+  const siting = sitingPool();
   return {
     routing,
     regions,
@@ -68,6 +74,9 @@ export function createServices(database: Database, config: Omit<AppConfig, 'base
     stations,
     here: hereService({ regions, grids, zones, stations }),
     coverage: coverageService(db, routing),
+    audit,
+    siting,
+    auditSites: auditSitesService(audit, siting, routing.heavy),
     isochrones: isochronesService(routing),
     basemap: basemapService(db),
     health: healthService(database),
@@ -133,6 +142,7 @@ export function createApp(deps: {
   api.use(stationsRoutes(services.stations, services.stationEdits));
   api.use(hereRoutes(services.here));
   api.use(coverageRoutes(services.coverage));
+  api.use(auditRoutes(services.audit, services.auditSites));
   api.use(isochronesRoutes(services.isochrones));
   api.use(basemapRoutes(services.basemap));
   api.use((req) => {

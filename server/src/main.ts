@@ -118,9 +118,9 @@ async function runServer({ prepare }: { prepare: boolean }) {
       server.closeAllConnections();
     }
     clearInterval(sweep);
-    await services.routing
-      .close()
-      .catch((error: unknown) => logger.error({ err: error }, 'stopping the routing workers failed'));
+    await Promise.all([services.routing.close(), services.siting.close()]).catch((error: unknown) =>
+      logger.error({ err: error }, 'stopping the worker threads failed'),
+    );
     try {
       // A query still running after the grace period must not keep the process up forever.
       await Promise.race([database.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]);

@@ -43,6 +43,8 @@ const EXPECTED: Record<string, string> = {
   'GET /api/stations/reachable': 'public',
   'GET /api/here': 'public',
   'GET /api/coverage': 'public',
+  'GET /api/audit': 'admin,official,planner',
+  'POST /api/audit/sites': 'admin,official,planner',
   'GET /api/isochrones': 'public',
   'GET /api/basemap': 'public',
 };

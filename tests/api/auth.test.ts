@@ -134,7 +134,8 @@ describe('failed sign-ins', () => {
       config: {
         basemapStyleUrl: undefined,
         auth: {
-          slowdown: { base_ms: 40, max_ms: 400 },
+          // Large enough to stand out of the password check's own jitter on a loaded machine.
+          slowdown: { base_ms: 150, max_ms: 1500 },
           throttle: {
             account: { window_s: 600, maxFailures: 3, lock_s: 600 },
             address: { window_s: 600, maxFailures: 1000, lock_s: 600 },
@@ -156,8 +157,8 @@ describe('failed sign-ins', () => {
       await request(app).post('/api/auth/login').send({ username, password: 'wrong password' }).expect(401);
       timings.push(performance.now() - started);
     }
-    // 40, 80 and 160 ms of slow-down on top of the password check.
-    expect(timings[2]! - timings[0]!).toBeGreaterThan(80);
+    // 150, 300 and 600 ms of slow-down on top of the password check: the third waits 450 ms more.
+    expect(timings[2]! - timings[0]!).toBeGreaterThan(225);
     const locked = await request(app).post('/api/auth/login').send({ username, password: TEST_PASSWORD }).expect(429);
     expect(locked.body.error.code).toBe('too_many_attempts');
     expect(locked.body.error.message).toMatch(/Try again in \d+ minute/);

@@ -466,6 +466,7 @@ function baselines(regionId: number): Record<string, Record<string, string>> {
     '/api/isochrones': point,
     '/api/here': point,
     '/api/coverage': { region: String(regionId) },
+    '/api/audit': { region: String(regionId) },
     '/api/stations/:id': { version: '1' },
   };
 }

@@ -20,6 +20,8 @@ export * from './zones';
 export * from './stations';
 export * from './here';
 export * from './coverage';
+export * from './audit';
+export * from './audit-sites';
 export * from './routing';
 export * from './basemap';
 export * from './auth';

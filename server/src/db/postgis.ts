@@ -94,3 +94,21 @@ export const extentBounds = (g: G) =>
 
 /** `postgis_lib_version()` */
 export const postgisVersion = () => sql<string>`postgis_lib_version()`;
+
+/** `ST_X(g)::float8`: a point's longitude. */
+export const lngOf = (g: G) => sql<number>`ST_X(${g})::float8`;
+
+/** `ST_Y(g)::float8`: a point's latitude. */
+export const latOf = (g: G) => sql<number>`ST_Y(${g})::float8`;
+
+/** `ST_Boundary(g)`: a polygon's rings as lines (for noding overlapping polygons together). */
+export const boundary = (g: G) => sql<Geom>`ST_Boundary(${g})`;
+
+/** `ST_Polygonize(g)` aggregate: the faces the (noded) lines enclose, as a GeometryCollection. */
+export const polygonizeAgg = (g: G) => sql<Geom>`ST_Polygonize(${g})`;
+
+/** `ST_PointOnSurface(g)`: a point guaranteed inside the polygon (to test which covers hold a face). */
+export const pointOnSurface = (g: G) => sql<Geom>`ST_PointOnSurface(${g})`;
+
+/** `ST_Subdivide(g, maxVertices)` set-returning: small pieces, so each overlay touches only what it must. */
+export const subdivide = (g: G, maxVertices: number) => sql<Geom>`ST_Subdivide(${g}, ${maxVertices}::int)`;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  AuditQuery,
+  AuditSitesBody,
   BasemapQuery,
   CoverageQuery,
   CreateStationBody,
@@ -72,8 +74,9 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     path: '/stations/nearest',
-    summary: 'The nearest stations by true geodesic distance',
-    description: 'Ordered by distance on the WGS84 spheroid; each feature has properties.distance_m.',
+    summary: 'The nearest stations, by geodesic metres or by walking or e-bike time on the streets',
+    description:
+      'mode=straight: ordered by distance on the WGS84 spheroid (properties.distance_m). mode=walk|ebike: ordered by travel time, each with duration_s, distance_m along the route, walk_s, ebike_s and the route (a LineString from the point to the door); 422 when no street is within 500 m. Filters (kind, amenity, open at open_at) apply before the limit.',
     query: NearestQuery,
     response: 'FeatureCollection<Point, NearestStationProps>',
   },
@@ -90,6 +93,15 @@ const ENDPOINTS: Endpoint[] = [
       "method=radius: each active station gets a geodesic circle of speed × minutes (walk 80 m/min, e-bike 250 m/min). method=network: the stations' street-network isochrones instead.",
     query: CoverageQuery,
     response: 'CoverageResponse',
+  },
+  {
+    path: '/audit',
+    summary: 'Coverage audit of a region: gaps by community and grid, tables, uncovered H3 cells, redundancy',
+    description:
+      'Officials and admins anywhere, planners inside their scopes. Residents = household demand points, workers = worker points; figures name the stations used and those left out (planned, suspended, off the street network), and carry data_version and computed_at.',
+    query: AuditQuery,
+    response: 'AuditResponse',
+    errors: { '403': 'outside_scope: a planner asked for a region outside their scopes', '404': 'Unknown region' },
   },
   {
     path: '/isochrones',
@@ -177,6 +189,16 @@ const ENDPOINTS: Endpoint[] = [
     body: CreateStationBody,
     response: '201 Feature<Point, StationProps>',
     errors: WRITE_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/audit/sites',
+    summary: 'Where new stations should go: MCLP (k sites) or LSCP (the fewest for target_share)',
+    description:
+      "Candidates from the body, or public buildings not yet counted and the centres of uncovered H3 cells. Solved exactly with HiGHS (reporting the MIP gap, and greedy's shortfall) or by lazy greedy for large problems.",
+    body: AuditSitesBody,
+    response: 'AuditSitesResponse',
+    errors: { '403': 'outside_scope: a planner asked for a region outside their scopes', '404': 'Unknown region' },
   },
   {
     method: 'patch',
