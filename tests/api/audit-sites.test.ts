@@ -101,6 +101,30 @@ describe('POST /api/audit/sites', () => {
     expect(unreachable.body.best_reachable_share).toBeCloseTo(4 / 6, 6);
   });
 
+  it('takes a suggestion as a planned station, and the audit with planned stations counts it', async () => {
+    const best = (await sites({ k: 1, solver: 'exact' }).expect(200)).body as AuditSitesResponse;
+    const site = best.sites.features[0]!;
+    expect(labelOf(site.geometry.coordinates)).toBe('S1');
+    // The planner's scope is the subdistrict, where the site lies.
+    await request(ctx.app)
+      .post('/api/stations')
+      .set(bearer(accounts.planner))
+      .send({ kind: 'rider_station', name: '规划驿站', geometry: site.geometry, status: 'planned' })
+      .expect(201);
+    const audit = (params: string) =>
+      request(ctx.app)
+        .get(`/api/audit?region=${regionId}&minutes=5&mode=walk&method=radius&demand=household${params}`)
+        .set(bearer(accounts.official))
+        .expect(200);
+    const without = (await audit('')).body;
+    expect(without.demand.chosen.covered).toBe(0);
+    expect(without.stations.left_out_by_reason.planned).toBe(1);
+    const withPlanned = (await audit('&with_planned=true')).body;
+    expect(withPlanned.demand.chosen.covered).toBe(site.properties.gain_population);
+    expect(withPlanned.stations.used).toBe(1);
+    expect(withPlanned.stations.left_out_by_reason.planned).toBe(0);
+  });
+
   it('refuses k with target_share, the public, and a planner outside their scope', async () => {
     const both = await sites({ k: 2, target_share: 0.9 }).expect(400);
     expect(both.body.error.message).toMatch(/not both/);

@@ -53,6 +53,9 @@ export const AuditQuery = queryObject({
     }),
   // Off by default: noding every station's reach together costs 2.5–4.7 s for a whole district by
   // radius on a loaded 2-core machine (bench/audit.ts), several times the rest of the audit.
+  with_planned: BooleanFlag.default(false).meta({
+    description: 'count planned stations as open: the coverage the planned ones would give (default false)',
+  }),
   redundancy: BooleanFlag.default(false).meta({
     description: 'also compute where three stations or more reach (slow for a whole district; default false)',
   }),

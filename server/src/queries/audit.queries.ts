@@ -155,6 +155,8 @@ export function auditAreas(
     regionId: number;
     cover: AuditCover;
     kinds: StationKind[] | undefined;
+    /** The statuses that count as covering: active, and planned when the audit asks "with planned". */
+    covering: StationStatus[];
     nearby_m: number;
   },
 ) {
@@ -165,7 +167,7 @@ export function auditAreas(
       ? sql`
         SELECT s.id, ${geodesicBuffer(ref('s.geom'), cover.radius_m)} AS geom
         FROM nearby s, target
-        WHERE s.status = 'active'
+        WHERE s.status = ANY(${sql.val(args.covering)}::text[])
           AND (s.inside OR ${withinMeters(ref('s.geom'), ref('target.geom'), cover.radius_m)})`
       : sql`SELECT NULL::uuid AS id, NULL::geometry AS geom WHERE false`;
   const coverGeometry =
@@ -256,7 +258,7 @@ export function stationsInRegion(db: Queryable, regionId: number, stationIds: st
 
 /** Each station's reach for the redundancy faces: a geodesic circle, or a given isochrone per station. */
 export type StationReaches =
-  | { method: 'radius'; radius_m: number; kinds: StationKind[] | undefined }
+  | { method: 'radius'; radius_m: number; kinds: StationKind[] | undefined; covering: StationStatus[] }
   | { method: 'network'; geometries: string[] };
 
 /**
@@ -275,7 +277,7 @@ export function redundancyFaceStatements(regionId: number, reaches: StationReach
   const reach =
     reaches.method === 'radius'
       ? sql`SELECT s.id::text AS id, ${geodesicBuffer(ref('s.geom'), reaches.radius_m)} AS geom FROM station s
-            WHERE s.status = 'active'
+            WHERE s.status = ANY(${sql.val(reaches.covering)}::text[])
               ${reaches.kinds?.length ? sql`AND s.kind = ANY(${sql.val(reaches.kinds)}::text[])` : sql``}
               AND (${intersects(target as RawBuilder<Geom>, ref('s.geom'))}
                    OR ${withinMeters(ref('s.geom'), target as RawBuilder<Geom>, reaches.radius_m)})`

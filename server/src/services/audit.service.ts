@@ -31,6 +31,7 @@ import {
   type RegionLevel,
   STATION_KINDS,
   type StationKind,
+  type StationStatus,
   type TravelMode,
 } from '../contracts';
 import { withStatementTimeout } from '../db/client';
@@ -87,7 +88,13 @@ export type AuditQuery = {
   demand: DemandKind[];
   h3?: number | undefined;
   redundancy?: boolean | undefined;
+  /** Count planned stations as if open: what the planned ones would add. */
+  withPlanned?: boolean | undefined;
 };
+
+/** The station statuses whose reach counts. */
+export const coveringStatuses = (query: Pick<AuditQuery, 'withPlanned'>): StationStatus[] =>
+  query.withPlanned ? ['active', 'planned'] : ['active'];
 
 type RegionRow = {
   id: number;
@@ -442,6 +449,7 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
       query.method,
       query.reach_m,
       query.kinds?.slice().sort(),
+      query.withPlanned === true,
     ]);
     let pending = classified.get(key);
     if (!pending) {
@@ -471,7 +479,8 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
       lng: s.geometry.coordinates[0]!,
       lat: s.geometry.coordinates[1]!,
     }));
-    const active = stations.filter((s) => s.status === 'active');
+    const covering = new Set<string>(coveringStatuses(query));
+    const active = stations.filter((s) => covering.has(s.status));
 
     // The points of the target: those whose deepest region is the target or lies below it.
     const inTarget = new Set<number>();
@@ -613,7 +622,7 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
     let reaches: StationReaches;
     let count: (lng: number, lat: number, ids: Set<string>) => number;
     if (query.method === 'radius') {
-      reaches = { method: 'radius', radius_m: c.radius_m, kinds: query.kinds };
+      reaches = { method: 'radius', radius_m: c.radius_m, kinds: query.kinds, covering: coveringStatuses(query) };
       const sites = c.usedStations;
       const buckets = siteBuckets(sites, c.radius_m, sites[0]?.lat ?? 0);
       count = (lng, lat, ids) => {
@@ -682,6 +691,7 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
           regionId: query.regionId,
           cover,
           kinds: query.kinds,
+          covering: coveringStatuses(query),
           nearby_m,
         }).execute(trx),
       );
@@ -919,11 +929,13 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
     );
 
     // Stations: used (active, of the kinds, reaching the region, on the network) and left out, with why.
+    const coveringSet = new Set<string>(coveringStatuses(query));
+    const covers = (status: string) => coveringSet.has(status);
     const nearby = areas.nearby_stations ?? [];
     const usedIds =
       query.method === 'radius'
         ? new Set(areas.circle_station_ids ?? [])
-        : new Set(nearby.filter((s) => s.status === 'active' && !c.offNetwork.has(s.id)).map((s) => s.id));
+        : new Set(nearby.filter((s) => covers(s.status) && !c.offNetwork.has(s.id)).map((s) => s.id));
     const usedByKind: Partial<Record<StationKind, number>> = {};
     let insideRegion = 0;
     for (const s of nearby) {
@@ -932,13 +944,13 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
       if (s.inside) insideRegion++;
     }
     const leftOut: AuditStationLeftOut[] = nearby
-      .filter((s) => s.status !== 'active' || c.offNetwork.has(s.id))
+      .filter((s) => !covers(s.status) || c.offNetwork.has(s.id))
       .map((s) => ({
         id: s.id,
         name: s.name,
         kind: s.kind,
         status: s.status,
-        reason: s.status === 'active' ? 'off_network' : s.status,
+        reason: covers(s.status) ? 'off_network' : (s.status as 'planned' | 'suspended'),
       }));
     const reasons = { planned: 0, suspended: 0, off_network: 0 };
     for (const s of leftOut) reasons[s.reason]++;
@@ -1060,6 +1072,7 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
         query.demand.slice().sort(),
         query.h3,
         query.redundancy === true,
+        query.withPlanned === true,
       ]);
       let pending = results.get(key);
       if (!pending) {
