@@ -119,7 +119,7 @@ describe('POST /api/audit/sites', () => {
     const without = (await audit('')).body;
     expect(without.demand.chosen.covered).toBe(0);
     expect(without.stations.left_out_by_reason.planned).toBe(1);
-    const withPlanned = (await audit('&with_planned=true')).body;
+    const withPlanned = (await audit('&include_planned=true')).body;
     expect(withPlanned.demand.chosen.covered).toBe(site.properties.gain_population);
     expect(withPlanned.stations.used).toBe(1);
     expect(withPlanned.stations.left_out_by_reason.planned).toBe(0);

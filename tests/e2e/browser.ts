@@ -3,25 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { inject } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
-/**
- * Debian's Chromium with a software WebGL2 (SwiftShader through ANGLE); see STACK-NOTES. The
- * background-networking flags stop Chromium calling out from this offline machine.
- */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 export type Session = {
   context: BrowserContext;
@@ -32,7 +16,17 @@ export type Session = {
 };
 
 type Viewport = { width: number; height: number };
-type Device = { isMobile?: boolean; hasTouch?: boolean; deviceScaleFactor?: number };
+type Device = {
+  isMobile?: boolean;
+  hasTouch?: boolean;
+  deviceScaleFactor?: number;
+  /** Where the browser says it is; grant it with `permissions: ['geolocation']`. */
+  geolocation?: { longitude: number; latitude: number; accuracy?: number };
+  /** Permissions granted up front; any other a page asks for is refused (headless has no prompt). */
+  permissions?: string[];
+  /** Start with the network off (`context.setOffline` switches it later). */
+  offline?: boolean;
+};
 
 /** A fresh browser profile and page on the app under test; `errors` collects every uncaught page error. */
 export function openSession(viewport: Viewport = { width: 1280, height: 800 }, device: Device = {}): Promise<Session> {

@@ -53,7 +53,7 @@ export const AuditQuery = queryObject({
     }),
   // Off by default: noding every station's reach together costs 2.5–4.7 s for a whole district by
   // radius on a loaded 2-core machine (bench/audit.ts), several times the rest of the audit.
-  with_planned: BooleanFlag.default(false).meta({
+  include_planned: BooleanFlag.default(false).meta({
     description: 'count planned stations as open: the coverage the planned ones would give (default false)',
   }),
   redundancy: BooleanFlag.default(false).meta({
@@ -81,6 +81,8 @@ export const AuditSitesBody = z.strictObject({
     .max(5000)
     .optional(),
   solver: z.enum(['exact', 'greedy']).optional(),
+  /** Count planned stations as existing ones: the sites then go where even the planned ones don't reach. */
+  include_planned: z.boolean().default(false),
 });
 export type AuditSitesRequest = z.input<typeof AuditSitesBody>;
 export type AuditSitesParams = z.output<typeof AuditSitesBody>;

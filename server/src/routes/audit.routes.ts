@@ -32,7 +32,7 @@ export function auditRoutes(audit: ReturnType<typeof auditService>, sites: Retur
           demand: query.demand,
           h3: query.h3,
           redundancy: query.redundancy,
-          withPlanned: query.with_planned,
+          withPlanned: query.include_planned,
         },
         callerOf(req),
       ),

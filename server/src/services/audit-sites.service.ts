@@ -40,6 +40,7 @@ export function auditSitesService(audit: ReturnType<typeof auditService>, siting
         method: body.method,
         kinds: body.kind,
         demand: body.demand,
+        withPlanned: body.include_planned,
       };
       const started = performance.now();
       const candidates: Candidate[] = body.candidates
