@@ -348,7 +348,7 @@ export const en: Messages = {
   'find.call': 'Call',
   'find.showRoute': 'Show route',
 
-  // MapLibre's control labels (lib/find/map-locale.ts), on every map.
+  // MapLibre's control labels (lib/map/map-locale.ts), on every map.
   'mapControl.toggleAttribution': 'Toggle attribution',
   'mapControl.mapFeedback': 'Map feedback',
   'mapControl.fullscreenEnter': 'Enter fullscreen',

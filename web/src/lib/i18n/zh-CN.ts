@@ -340,7 +340,7 @@ export const zhCN = {
   'find.call': '打电话',
   'find.showRoute': '看路线',
 
-  // MapLibre's control labels (lib/find/map-locale.ts), on every map.
+  // MapLibre's control labels (lib/map/map-locale.ts), on every map.
   'mapControl.toggleAttribution': '显示或隐藏数据来源',
   'mapControl.mapFeedback': '地图纠错',
   'mapControl.fullscreenEnter': '全屏',
