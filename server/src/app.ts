@@ -38,6 +38,7 @@ import { hereService } from './services/here.service';
 import { regionsService } from './services/regions.service';
 import { stationEditsService, stationsService } from './services/stations.service';
 import { zonesService } from './services/zones.service';
+import { gridEditsService } from './services/grid-edits.service';
 import { routingService } from './services/routing.service';
 import { isochronesService } from './services/isochrones.service';
 import { isochronesRoutes } from './routes/isochrones.routes';
@@ -81,6 +82,7 @@ export function createServices(database: Database, config: Omit<AppConfig, 'base
     basemap: basemapService(db),
     health: healthService(database),
     stationEdits: stationEditsService(db),
+    gridEdits: gridEditsService(db, { hidePersonalData: config.hidePersonalData ?? false }),
     auth: authService(db, {
       ...DEFAULT_AUTH_OPTIONS,
       ...(config.sessionTtl_s ? { sessionTtl_s: config.sessionTtl_s } : {}),
@@ -137,8 +139,8 @@ export function createApp(deps: {
     res.json((openApi ??= openApiDocument(routeTable(app))));
   });
   api.use(regionsRoutes(services.regions));
-  api.use(gridsRoutes(services.grids));
-  api.use(zonesRoutes(services.zones));
+  api.use(gridsRoutes(services.grids, services.gridEdits));
+  api.use(zonesRoutes(services.zones, services.gridEdits));
   api.use(stationsRoutes(services.stations, services.stationEdits));
   api.use(hereRoutes(services.here));
   api.use(coverageRoutes(services.coverage));

@@ -27,3 +27,4 @@ export * from './basemap';
 export * from './auth';
 export * from './station-writes';
 export * from './geometry';
+export * from './grid-writes';

@@ -112,3 +112,37 @@ export const pointOnSurface = (g: G) => sql<Geom>`ST_PointOnSurface(${g})`;
 
 /** `ST_Subdivide(g, maxVertices)` set-returning: small pieces, so each overlay touches only what it must. */
 export const subdivide = (g: G, maxVertices: number) => sql<Geom>`ST_Subdivide(${g}, ${maxVertices}::int)`;
+
+/** `(ST_IsValidDetail(g)).location`: the point where a geometry first fails `ST_IsValid` (NULL if valid). */
+export const invalidLocation = (g: G) => sql<Geom>`(ST_IsValidDetail(${g})).location`;
+
+/** `ST_Multi(ST_CollectionExtract(ST_MakeValid(g), 3))`: a repaired geometry's polygons, as a MultiPolygon. */
+export const validMultiPolygon = (g: G) => sql<Geom>`ST_Multi(ST_CollectionExtract(ST_MakeValid(${g}), 3))`;
+
+/** `ST_Multi(ST_CollectionExtract(g, 3))`: an overlay result's polygons (lines and points dropped), as a MultiPolygon. */
+export const multiPolygonsOnly = (g: G) => sql<Geom>`ST_Multi(ST_CollectionExtract(${g}, 3))`;
+
+/** `ST_IsEmpty(g)` */
+export const isEmpty = (g: G) => sql<boolean>`ST_IsEmpty(${g})`;
+
+/** `(ST_Dump(g)).geom` set-returning: each polygon of a MultiPolygon on its own row. */
+export const dumpParts = (g: G) => sql<Geom>`(ST_Dump(${g})).geom`;
+
+/** `ST_Collect(g)` aggregate: parts back into one geometry, without the cost of a union. */
+export const collectAgg = (g: G) => sql<Geom>`ST_Collect(${g})`;
+
+/**
+ * `ST_IsEmpty(ST_Buffer(g::geography, -halfWidth_m)::geometry)`: true when an inward buffer of `halfWidth_m`
+ * erases the polygon, i.e. it is nowhere wider than `2 × halfWidth_m` (a sliver).
+ */
+export const erasedByInwardBuffer = (g: G, halfWidth_m: number) =>
+  sql<boolean>`ST_IsEmpty(ST_Buffer(${g}::geography, ${-halfWidth_m}::float8)::geometry)`;
+
+/** `ST_Split(g, blade)`: a polygon cut by a line, as a GeometryCollection of the pieces. */
+export const splitBy = (g: G, blade: G) => sql<Geom>`ST_Split(${g}, ${blade})`;
+
+/** `ST_NumGeometries(g)`: how many polygons a (multi)polygon has. */
+export const numParts = (g: G) => sql<number>`ST_NumGeometries(${g})`;
+
+/** `ST_Force2D(g)`: drops elevations a client sent ([lng, lat, z]); the columns are 2D. */
+export const force2d = (g: G) => sql<Geom>`ST_Force2D(${g})`;

@@ -31,6 +31,7 @@ export interface GridTable {
   worker_phone: string | null;
   version: Generated<number>;
   updated_at: Timestamp;
+  updated_by: number | null;
 }
 
 export interface ZoneTable {
@@ -42,6 +43,21 @@ export interface ZoneTable {
   geom: Geom;
   version: Generated<number>;
   updated_at: Timestamp;
+  updated_by: number | null;
+}
+
+/** One change to a grid or zone: its whole state before and after (`{ geometry, properties }`). */
+export interface EditHistoryTable {
+  id: Generated<string>;
+  table_name: 'grid' | 'zone';
+  row_id: string;
+  version: number;
+  action: 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge';
+  before: unknown;
+  after: unknown;
+  user_id: number | null;
+  at: Timestamp;
+  change_id: string;
 }
 
 export interface StationTable {
@@ -162,6 +178,7 @@ export interface DB {
   user_session: UserSessionTable;
   api_token: ApiTokenTable;
   auth_throttle: AuthThrottleTable;
+  edit_history: EditHistoryTable;
 }
 
 /**
@@ -184,6 +201,7 @@ export const COLUMNS = {
     worker_phone: true,
     version: true,
     updated_at: true,
+    updated_by: true,
   },
   zone: {
     id: true,
@@ -194,6 +212,7 @@ export const COLUMNS = {
     geom: true,
     version: true,
     updated_at: true,
+    updated_by: true,
   },
   station: {
     id: true,
@@ -247,4 +266,16 @@ export const COLUMNS = {
     revoked_at: true,
   },
   auth_throttle: { key: true, failures: true, window_started_at: true, locked_until: true },
+  edit_history: {
+    id: true,
+    table_name: true,
+    row_id: true,
+    version: true,
+    action: true,
+    before: true,
+    after: true,
+    user_id: true,
+    at: true,
+    change_id: true,
+  },
 } as const satisfies { [T in keyof DB]: { [C in keyof DB[T]]-?: true } };

@@ -5,6 +5,14 @@ import {
   BasemapQuery,
   CoverageQuery,
   CreateStationBody,
+  CreateGridBody,
+  CreateZoneBody,
+  DeleteAreaQuery,
+  MergeGridsBody,
+  RestoreAreaBody,
+  SplitGridBody,
+  UpdateGridBody,
+  UpdateZoneBody,
   CreateTokenBody,
   CreateUserBody,
   DeleteStationQuery,
@@ -216,7 +224,118 @@ const ENDPOINTS: Endpoint[] = [
     response: '204 No Content',
     errors: WRITE_ERRORS,
   },
+  ...areaWriteEndpoints(),
 ];
+
+/** Grid and zone writes (issue 7): each save runs the grid rules in PostGIS and may answer 422 with fixes. */
+function areaWriteEndpoints(): Endpoint[] {
+  const errors = (what: string) => ({
+    ...WRITE_ERRORS,
+    '404': `No such ${what} (or no such version to restore)`,
+    '409': `version_conflict: the ${what} changed since the version named; details.current holds it`,
+    '422':
+      'grid_rule: details { rule (valid_geometry, inside_parent, no_overlap, no_sliver), others, geometry (the offending part), fixes [{ kind, description, geometry }] }',
+  });
+  const grid = errors('grid');
+  const zone = errors('zone');
+  return [
+    {
+      method: 'post',
+      path: '/grids',
+      summary: 'Draw a grid (community found by containment when left out)',
+      body: CreateGridBody,
+      response: '201 GridFeature at version 1',
+      errors: grid,
+    },
+    {
+      method: 'patch',
+      path: '/grids/{id}',
+      summary: 'Edit a grid, naming the version the edit is based on',
+      description: 'zonesOutside lists the zones a boundary move leaves sticking out, each with a clip_to_grid fix.',
+      body: UpdateGridBody,
+      response: 'GridFeature at version + 1',
+      errors: grid,
+    },
+    {
+      method: 'delete',
+      path: '/grids/{id}',
+      summary: 'Delete a grid: ?version=N; its area becomes a gap, reported in the answer',
+      query: DeleteAreaQuery,
+      response: 'AreaDeleted',
+      errors: grid,
+    },
+    {
+      method: 'post',
+      path: '/grids/{id}/split',
+      summary: 'Split a grid along a line drawn across it',
+      body: SplitGridBody,
+      response: 'FeatureCollection of the pieces (the largest keeps the id)',
+      errors: { ...grid, '422': 'split_line: the line does not cut the grid in two; or grid_rule for a piece' },
+    },
+    {
+      method: 'post',
+      path: '/grids/merge',
+      summary: 'Merge adjacent grids of one community into the first',
+      body: MergeGridsBody,
+      response: 'GridFeature',
+      errors: { ...grid, '422': 'not_same_community or not_adjacent' },
+    },
+    {
+      method: 'get',
+      path: '/grids/{id}/history',
+      summary: "A grid's history: every version with before and after",
+      response: 'EditHistory',
+      errors: { '404': 'No such grid, nor any history of it' },
+    },
+    {
+      method: 'post',
+      path: '/grids/{id}/restore',
+      summary: 'Save an earlier version of a grid as a new version',
+      body: RestoreAreaBody,
+      response: 'GridFeature at version + 1',
+      errors: grid,
+    },
+    {
+      method: 'post',
+      path: '/zones',
+      summary: 'Draw a responsibility zone inside its grid',
+      body: CreateZoneBody,
+      response: '201 ZoneFeature at version 1',
+      errors: zone,
+    },
+    {
+      method: 'patch',
+      path: '/zones/{id}',
+      summary: 'Edit a zone, naming the version the edit is based on',
+      body: UpdateZoneBody,
+      response: 'ZoneFeature at version + 1',
+      errors: zone,
+    },
+    {
+      method: 'delete',
+      path: '/zones/{id}',
+      summary: 'Delete a zone: ?version=N; its area becomes a gap in its grid',
+      query: DeleteAreaQuery,
+      response: 'AreaDeleted',
+      errors: zone,
+    },
+    {
+      method: 'get',
+      path: '/zones/{id}/history',
+      summary: "A zone's history: every version with before and after",
+      response: 'EditHistory',
+      errors: { '404': 'No such zone, nor any history of it' },
+    },
+    {
+      method: 'post',
+      path: '/zones/{id}/restore',
+      summary: 'Save an earlier version of a zone as a new version',
+      body: RestoreAreaBody,
+      response: 'ZoneFeature at version + 1',
+      errors: zone,
+    },
+  ];
+}
 
 /** The OpenAPI path of an Express route: `/stations/:id` → `/stations/{id}`. */
 const openApiPath = (expressPath: string) => expressPath.replace(/:([A-Za-z_]+)/g, '{$1}');
