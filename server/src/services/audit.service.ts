@@ -92,6 +92,18 @@ export type AuditQuery = {
   withPlanned?: boolean | undefined;
 };
 
+/** What decides the cover and each demand point's classification: the classify cache's key. */
+const coverKey = (stamp: string, query: AuditQuery) => [
+  stamp,
+  query.regionId,
+  query.minutes,
+  query.mode,
+  query.method,
+  query.reach_m,
+  query.kinds?.slice().sort(),
+  query.withPlanned === true,
+];
+
 /** The station statuses whose reach counts. */
 export const coveringStatuses = (query: Pick<AuditQuery, 'withPlanned'>): StationStatus[] =>
   query.withPlanned ? ['active', 'planned'] : ['active'];
@@ -441,16 +453,7 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
     const region = snap.regions.get(query.regionId);
     if (!region) throw notFound('Region', query.regionId);
     checkScope(caller, snap, region);
-    const key = JSON.stringify([
-      snap.stamp,
-      query.regionId,
-      query.minutes,
-      query.mode,
-      query.method,
-      query.reach_m,
-      query.kinds?.slice().sort(),
-      query.withPlanned === true,
-    ]);
+    const key = JSON.stringify(coverKey(snap.stamp, query));
     let pending = classified.get(key);
     if (!pending) {
       pending = classifyNow(snap, region, query, onCover);
@@ -1061,18 +1064,12 @@ export function auditService(db: Kysely<DB>, routing: ReturnType<typeof routingS
       const region = snap.regions.get(query.regionId);
       if (!region) throw notFound('Region', query.regionId);
       checkScope(caller, snap, region);
+      // The cover's inputs, then what only the figures depend on.
       const key = JSON.stringify([
-        snap.stamp,
-        query.regionId,
-        query.minutes,
-        query.mode,
-        query.method,
-        query.reach_m,
-        query.kinds?.slice().sort(),
+        ...coverKey(snap.stamp, query),
         query.demand.slice().sort(),
         query.h3,
         query.redundancy === true,
-        query.withPlanned === true,
       ]);
       let pending = results.get(key);
       if (!pending) {

@@ -19,6 +19,7 @@ import type {
   ZoneProps,
 } from '../contracts';
 import type { DB } from '../db/schema';
+import { gridProps } from './grids.service';
 import { HttpError, notFound } from '../errors';
 import {
   type AreaSnapshot,
@@ -233,21 +234,7 @@ export function gridEditsService(db: Kysely<DB>, options: { hidePersonalData?: b
   }
 
   const gridFeature = (row: GridRow, caller: Caller): GridFeature => {
-    const personal = maySeePersonalData(caller, options.hidePersonalData ?? false);
-    const properties: GridProps = {
-      id: row.id,
-      communityId: row.community_id,
-      communityName: row.community_name,
-      code: row.code,
-      name: row.name,
-      kind: row.kind,
-      households: row.households,
-      population: row.population,
-      workerName: personal ? row.worker_name : null,
-      workerPhone: personal ? row.worker_phone : null,
-      version: row.version,
-      updatedAt: new Date(row.updated_at).toISOString(),
-    };
+    const properties = gridProps(row, maySeePersonalData(caller, options.hidePersonalData ?? false));
     return { type: 'Feature', geometry: row.geometry, properties };
   };
 

@@ -8,25 +8,31 @@ import { toFeatureCollection } from './geojson';
 
 type GridRow = Awaited<ReturnType<ReturnType<typeof listGrids>['execute']>>[number];
 
+/** A grid row as the API shows it; the worker's name and phone only when `personal`. */
+export function gridProps(
+  row: Omit<GridRow, 'geometry' | 'updated_at'> & { updated_at: Date | string },
+  personal: boolean,
+): GridProps {
+  return {
+    id: row.id,
+    communityId: row.community_id,
+    communityName: row.community_name,
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    households: row.households,
+    population: row.population,
+    workerName: personal ? row.worker_name : null,
+    workerPhone: personal ? row.worker_phone : null,
+    version: row.version,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
 export function gridsService(db: Kysely<DB>, options: { hidePersonalData: boolean }) {
   // Grid workers' names and phones are personal data: the caller decides whether they are shown.
-  const toProps = (row: GridRow, caller: Caller): GridProps => {
-    const personal = maySeePersonalData(caller, options.hidePersonalData);
-    return {
-      id: row.id,
-      communityId: row.community_id,
-      communityName: row.community_name,
-      code: row.code,
-      name: row.name,
-      kind: row.kind,
-      households: row.households,
-      population: row.population,
-      workerName: personal ? row.worker_name : null,
-      workerPhone: personal ? row.worker_phone : null,
-      version: row.version,
-      updatedAt: new Date(row.updated_at).toISOString(),
-    };
-  };
+  const toProps = (row: GridRow, caller: Caller): GridProps =>
+    gridProps(row, maySeePersonalData(caller, options.hidePersonalData));
   return {
     async list(
       filter: { bbox?: Bbox | undefined; communityId?: number | undefined },
