@@ -39,6 +39,7 @@ import { regionsService } from './services/regions.service';
 import { stationEditsService, stationsService } from './services/stations.service';
 import { zonesService } from './services/zones.service';
 import { gridEditsService } from './services/grid-edits.service';
+import { topologyService } from './services/topology.service';
 import { routingService } from './services/routing.service';
 import { isochronesService } from './services/isochrones.service';
 import { isochronesRoutes } from './routes/isochrones.routes';
@@ -83,6 +84,7 @@ export function createServices(database: Database, config: Omit<AppConfig, 'base
     health: healthService(database),
     stationEdits: stationEditsService(db),
     gridEdits: gridEditsService(db, { hidePersonalData: config.hidePersonalData ?? false }),
+    topology: topologyService(db),
     auth: authService(db, {
       ...DEFAULT_AUTH_OPTIONS,
       ...(config.sessionTtl_s ? { sessionTtl_s: config.sessionTtl_s } : {}),
@@ -138,7 +140,7 @@ export function createApp(deps: {
   api.get('/openapi.json', access.public, (_req, res) => {
     res.json((openApi ??= openApiDocument(routeTable(app))));
   });
-  api.use(regionsRoutes(services.regions));
+  api.use(regionsRoutes(services.regions, services.topology));
   api.use(gridsRoutes(services.grids, services.gridEdits));
   api.use(zonesRoutes(services.zones, services.gridEdits));
   api.use(stationsRoutes(services.stations, services.stationEdits));

@@ -2,11 +2,11 @@
  * Writes to grids and responsibility zones (issue 7): create, patch, delete, history and restore,
  * under /api/grids and /api/zones. Planners inside their scopes, admins anywhere.
  */
-import type { Feature, Geometry, MultiPolygon } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon } from 'geojson';
 import { z } from 'zod';
 import { AreaInput, LineStringInput } from './geometry';
 import type { GridProps } from './grids';
-import { INT4_MAX, integerParam, queryObject, uuidParam } from './params';
+import { INT4_MAX, integerParam, queryObject, serialId, uuidParam } from './params';
 import type { ZoneProps } from './zones';
 
 /** A grid boundary a planner drew: enough for a detailed street block, far from a megabyte. */
@@ -27,16 +27,16 @@ const count = (what: string) =>
     .min(0, `${what} must be 0 or more`)
     .max(INT4_MAX, `${what} is out of range`);
 
-const EditVersion = (what: string) =>
+export const EditVersion = (what: string) =>
   z
     .number({ error: `${what} must be the version number you edited` })
     .int(`${what} must be a whole number`)
     .min(1, `${what} starts at 1`)
     .max(INT4_MAX, `${what} is out of range`);
 
-const Area = AreaInput({ maxVertices: MAX_AREA_VERTICES });
+export const Area = AreaInput({ maxVertices: MAX_AREA_VERTICES });
 
-const GridFields = {
+export const GridFields = {
   /** CJ/T 349-2010: the community's 12-digit code + a 3-digit sequence; generated when left out. */
   code: z
     .string({ error: 'code must be a string' })
@@ -139,10 +139,16 @@ export const DeleteAreaQuery = queryObject({
   }),
 });
 
-/** `POST /api/grids/:id/restore`: save `to_version`'s geometry and attributes on top of `version`. */
+/**
+ * `POST /api/grids/:id/restore` (and zones): save `to_version`'s geometry and attributes on top of
+ * `version`. For a deleted grid or zone, `version` is the version that was deleted (the last entry of
+ * its history), and the row comes back under its own id. `geometry`, when sent, is saved instead of
+ * `to_version`'s: the fix a 422 offered (say clip_to_neighbours, when the space was taken since).
+ */
 export const RestoreAreaBody = z.strictObject({
   version: EditVersion('version'),
   to_version: EditVersion('to_version'),
+  geometry: Area.optional(),
 });
 export type RestoreAreaRequest = z.input<typeof RestoreAreaBody>;
 
@@ -182,9 +188,13 @@ export type AreaDeleted = {
   message: string;
 };
 
+/** What a history row records (migrations 20261202T0300 and T0900 hold the same list in a CHECK). */
+export const EDIT_ACTIONS = ['insert', 'update', 'delete', 'restore', 'split', 'merge', 'renumber', 'import'] as const;
+export type EditAction = (typeof EDIT_ACTIONS)[number];
+
 export type EditHistoryEntry = {
   version: number;
-  action: 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge';
+  action: EditAction;
   at: string;
   changedBy: string | null;
   changeId: string;
@@ -212,3 +222,82 @@ export const MergeGridsBody = z.strictObject({
 });
 export type MergeGridsRequest = z.input<typeof MergeGridsBody>;
 export type MergeGridsParams = z.output<typeof MergeGridsBody>;
+
+const CommunityId = z
+  .number({ error: 'community must be the community region id the grids lie in' })
+  .int('community must be a whole number')
+  .min(1, 'community must be a region id')
+  .max(INT4_MAX, 'community is out of range');
+
+/** A community has at most 999 grids: the CJ/T 349-2010 sequence has 3 digits. */
+export const MAX_GRIDS_PER_COMMUNITY = 999;
+
+/**
+ * `POST /api/grids/renumber`: every grid of the community, each at the version the planner saw, so
+ * that nobody's edit is renumbered unseen. The sequence is rewritten west to east, north to south.
+ */
+export const RenumberGridsBody = z.strictObject({
+  community: CommunityId,
+  grids: z
+    .array(z.strictObject({ id: uuidParam('grid id'), version: EditVersion('version') }), {
+      error: 'grids must be an array of { id, version }: every grid of the community, at the version you saw',
+    })
+    .min(1, 'list every grid of the community')
+    .max(MAX_GRIDS_PER_COMMUNITY, `a community has at most ${MAX_GRIDS_PER_COMMUNITY} grids (3-digit sequence)`)
+    .refine((list) => new Set(list.map((g) => g.id)).size === list.length, 'grids lists each grid once'),
+});
+export type RenumberGridsRequest = z.input<typeof RenumberGridsBody>;
+export type RenumberGridsParams = z.output<typeof RenumberGridsBody>;
+
+/**
+ * The answer to a renumber: every grid of the community in its new sequence order. A grid whose
+ * code did not change keeps its version; the others are at version + 1, all under `changeId`
+ * (null when no code changed, and nothing was written).
+ */
+export type RenumberedGrids = FeatureCollection<MultiPolygon, GridProps> & {
+  changeId: string | null;
+  /** How many codes changed. */
+  renumbered: number;
+};
+
+/** `GET /api/grids/history?community=&limit=&before=`: a community's grid and zone history, newest first. */
+export const CommunityHistoryQuery = queryObject({
+  community: serialId('community region id'),
+  limit: integerParam({ what: 'number of entries', min: 1, max: 200, rangeMessage: 'limit must be 1–200' }).default(50),
+  /** The `next` of the page before: entries older than this entry id. */
+  before: integerParam({
+    what: 'history entry id (the next of the page before)',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  }).optional(),
+});
+export type CommunityHistoryRequest = z.input<typeof CommunityHistoryQuery>;
+export type CommunityHistoryParams = z.output<typeof CommunityHistoryQuery>;
+
+export type CommunityHistoryEntry = {
+  /** The history entry's id: pass it as `before` to page on. */
+  id: string;
+  table: 'grid' | 'zone';
+  rowId: string;
+  /** The row's version after the change (for a delete, the version deleted). */
+  version: number;
+  action: EditAction;
+  at: string;
+  changedBy: string | null;
+  changeId: string;
+  /** The grid's code (null for a zone), and the name, as they were after the change (or before a delete). */
+  code: string | null;
+  name: string;
+  /**
+   * What the change touched: 'geometry' and the names of the columns whose values differ between
+   * before and after (snake_case, as history snapshots keep them). Values are not listed here: GET
+   * the row's history for them.
+   */
+  changed: string[];
+};
+export type CommunityHistory = {
+  community: { id: number; code: string; name: string };
+  entries: CommunityHistoryEntry[];
+  /** The `before` for the next (older) page, or null on the last page. */
+  next: string | null;
+};

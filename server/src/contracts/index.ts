@@ -28,3 +28,5 @@ export * from './auth';
 export * from './station-writes';
 export * from './geometry';
 export * from './grid-writes';
+export * from './grid-changes';
+export * from './topology';

@@ -146,3 +146,9 @@ export const numParts = (g: G) => sql<number>`ST_NumGeometries(${g})`;
 
 /** `ST_Force2D(g)`: drops elevations a client sent ([lng, lat, z]); the columns are 2D. */
 export const force2d = (g: G) => sql<Geom>`ST_Force2D(${g})`;
+
+/** `ST_Length(g::geography)`: metres of line on the spheroid (0 for points and polygons' interiors). */
+export const lengthM = (g: G) => sql<number>`ST_Length(${g}::geography)`;
+
+/** `ST_Union(a, b)`: two geometries dissolved into one (the two-argument form, not the aggregate). */
+export const unionOf = (a: G, b: G) => sql<Geom>`ST_Union(${a}, ${b})`;

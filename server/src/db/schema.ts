@@ -52,7 +52,7 @@ export interface EditHistoryTable {
   table_name: 'grid' | 'zone';
   row_id: string;
   version: number;
-  action: 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge';
+  action: 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge' | 'renumber' | 'import';
   before: unknown;
   after: unknown;
   user_id: number | null;

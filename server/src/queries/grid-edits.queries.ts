@@ -14,6 +14,7 @@ import {
   difference,
   dumpParts,
   erasedByInwardBuffer,
+  extentBounds,
   force2d,
   fromGeoJson,
   geodesicBuffer,
@@ -24,6 +25,8 @@ import {
   isEmpty,
   isValid,
   isValidReason,
+  latOf,
+  lngOf,
   multiPolygonsOnly,
   numParts,
   pointOnSurface,
@@ -33,6 +36,9 @@ import {
 } from '../db/postgis';
 
 export type AreaTable = 'grid' | 'zone';
+
+/** What a history row records; the CHECK on edit_history.action holds the same list. */
+export type HistoryAction = 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge' | 'renumber' | 'import';
 
 /** A row's whole state as history keeps it: `{ geometry: GeoJSON, properties: columns but geom }`. */
 const snapshotOf = (alias: string) =>
@@ -59,14 +65,26 @@ export type GridRow = {
   snapshot: AreaSnapshot;
 };
 
+/** A GridRow's columns, from `grid g JOIN region c … LEFT JOIN app_user u …` (see gridRowsFrom). */
+const gridRowColumns = sql`g.id, g.community_id, c.name AS community_name, g.code, g.name, g.kind, g.households,
+  g.population, g.worker_name, g.worker_phone, g.version, g.updated_at, u.username AS updated_by_username,
+  ${asGeoJson<MultiPolygon>(sql.ref('g.geom'))} AS geometry, ${snapshotOf('g')} AS snapshot`;
+const gridRowsFrom = sql`grid g JOIN region c ON c.id = g.community_id LEFT JOIN app_user u ON u.id = g.updated_by`;
+
 /** One grid with its community name and last editor, locked for the rest of the transaction. */
 export function gridForUpdate(id: string) {
   return sql<GridRow>`
-    SELECT g.id, g.community_id, c.name AS community_name, g.code, g.name, g.kind, g.households, g.population,
-      g.worker_name, g.worker_phone, g.version, g.updated_at, u.username AS updated_by_username,
-      ${asGeoJson<MultiPolygon>(sql.ref('g.geom'))} AS geometry, ${snapshotOf('g')} AS snapshot
-    FROM grid g JOIN region c ON c.id = g.community_id LEFT JOIN app_user u ON u.id = g.updated_by
+    SELECT ${gridRowColumns} FROM ${gridRowsFrom}
     WHERE g.id = ${id}::uuid
+    FOR UPDATE OF g`;
+}
+
+/** Every grid of a community, by code, locked for the rest of the transaction (a renumber). */
+export function communityGridsForUpdate(communityId: number) {
+  return sql<GridRow>`
+    SELECT ${gridRowColumns} FROM ${gridRowsFrom}
+    WHERE g.community_id = ${communityId}::int
+    ORDER BY g.code
     FOR UPDATE OF g`;
 }
 
@@ -344,11 +362,6 @@ export function deleteArea(table: AreaTable, id: string, version: number) {
     SELECT d.id, ${asGeoJson<MultiPolygon>(gap)} AS gap, ${areaM2(gap)} AS gap_m2 FROM d`;
 }
 
-/** Zones in a grid (to name those a delete leaves without one). */
-export function zoneIdsInGrid(gridId: string) {
-  return sql<{ id: string }>`SELECT id FROM zone WHERE grid_id = ${gridId}::uuid ORDER BY id`;
-}
-
 /**
  * One history row, with the row's state after the change read from the table itself (NULL once deleted).
  * ```sql
@@ -360,7 +373,7 @@ export function insertHistory(entry: {
   table: AreaTable;
   rowId: string;
   version: number;
-  action: 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge';
+  action: HistoryAction;
   before: AreaSnapshot | null;
   userId: number;
   changeId: string;
@@ -375,7 +388,7 @@ export function insertHistory(entry: {
 
 export type HistoryRow = {
   version: number;
-  action: 'insert' | 'update' | 'delete' | 'restore' | 'split' | 'merge';
+  action: HistoryAction;
   at: Date | string;
   changed_by: string | null;
   change_id: string;
@@ -412,19 +425,6 @@ export function unionOfGrids(ids: string[]) {
     SELECT ${asGeoJson<MultiPolygon>(sql`ST_Multi(${union})`)} AS geometry, ${numParts(sql`${union}`)} AS parts`;
 }
 
-/**
- * Moves zones of grid `from` to grid `to` where `to` covers a point inside them (after a split or
- * a merge), with a new version each.
- */
-export function moveZones(from: string[], to: string, userId: number) {
-  return sql<{ id: string }>`
-    UPDATE zone z SET grid_id = ${to}::uuid, version = z.version + 1, updated_at = now(), updated_by = ${userId}::int
-    FROM grid g
-    WHERE g.id = ${to}::uuid AND z.grid_id = ANY(${sql.val(from)}::uuid[]) AND z.grid_id <> ${to}::uuid
-      AND ${covers(sql.ref('g.geom'), pointOnSurface(sql.ref('z.geom')))}
-    RETURNING z.id`;
-}
-
 /** `DELETE FROM grid WHERE id = $1 AND version = $2 RETURNING id` */
 export function deleteGrid(id: string, version: number) {
   return sql<{ id: string }>`DELETE FROM grid WHERE id = ${id}::uuid AND version = ${version}::int RETURNING id`;
@@ -454,4 +454,201 @@ export function zonesOutsideGrid(gridId: string, tolerance_m: number) {
         ${asGeoJson<MultiPolygon>(clipped)} AS clipped, ${isEmpty(clipped)} AS clipped_empty
       FROM zone z JOIN grid g ON g.id = z.grid_id WHERE g.id = ${gridId}::uuid) o
     WHERE NOT o.outside_empty ORDER BY o.name`;
+}
+
+/**
+ * Where each grid of a community lies, for numbering them west to east and north to south: a point
+ * inside it and its bounding box. `ST_PointOnSurface`, not the centroid: an L-shaped grid's centroid
+ * can fall in its neighbour. (GEOS takes the point on the horizontal line through the middle of the
+ * bounding box, at the middle of the widest stretch inside the polygon.) One row per grid, so the
+ * `ST_Extent` aggregate is that grid's box.
+ * ```sql
+ * SELECT g.id, ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)),
+ *   ARRAY[ST_XMin(ST_Extent(g.geom)), …] FROM grid g WHERE g.community_id = $1 GROUP BY g.id
+ * ```
+ */
+export function gridPlaces(communityId: number) {
+  return sql<{ id: string; lng: number; lat: number; bounds: [number, number, number, number] }>`
+    SELECT g.id, ${lngOf(pointOnSurface(sql.ref('g.geom')))} AS lng, ${latOf(pointOnSurface(sql.ref('g.geom')))} AS lat,
+      ${extentBounds(sql.ref('g.geom'))} AS bounds
+    FROM grid g WHERE g.community_id = ${communityId}::int
+    GROUP BY g.id`;
+}
+
+/** Grids of any community whose code starts with `prefix` (a community's 12-digit code). */
+export function gridCodesWithPrefix(prefix: string) {
+  // left(), not LIKE: a prefix is matched as it is, with no wildcard characters to escape.
+  return sql<{ id: string; code: string; community_id: number }>`
+    SELECT id, code, community_id FROM grid WHERE left(code, ${prefix.length}::int) = ${prefix}`;
+}
+
+/** The grid that holds a code, if any. */
+export function gridWithCode(code: string) {
+  return sql<{ id: string }>`SELECT id FROM grid WHERE code = ${code}`;
+}
+
+/**
+ * Gives grids new codes in one statement. With `by`, each also gets a new version and editor (the
+ * final step of a renumber); without, only the code changes (the temporary step, which no one sees).
+ * ```sql
+ * UPDATE grid g SET code = v.code[, version = g.version + 1, updated_by = $by, updated_at = now()]
+ * FROM unnest($ids::uuid[], $codes::text[]) AS v(id, code) WHERE g.id = v.id RETURNING g.id
+ * ```
+ */
+export function setGridCodes(codes: { id: string; code: string }[], by: { userId: number } | null) {
+  const bump = by ? sql`, version = g.version + 1, updated_by = ${by.userId}::int, updated_at = now()` : sql``;
+  return sql<{ id: string }>`
+    UPDATE grid g SET code = v.code ${bump}
+    FROM unnest(${sql.val(codes.map((c) => c.id))}::uuid[], ${sql.val(codes.map((c) => c.code))}::text[]) AS v(id, code)
+    WHERE g.id = v.id
+    RETURNING g.id`;
+}
+
+/**
+ * A deleted grid back under its own id, at `version` (one past the version deleted).
+ * `INSERT INTO grid (id, version, …) VALUES ($id, $version, …) RETURNING id`
+ */
+export function reviveGrid(id: string, version: number, write: GridWrite) {
+  return sql<{ id: string }>`
+    INSERT INTO grid (id, version, community_id, code, name, kind, households, population, worker_name, worker_phone,
+      geom, updated_by)
+    VALUES (${id}::uuid, ${version}::int, ${write.communityId}::int, ${write.code}, ${write.name}, ${write.kind},
+      ${write.households}::int, ${write.population}::int, ${write.workerName}, ${write.workerPhone},
+      ST_Multi(${force2d(fromGeoJson(write.geometry))}), ${write.updatedBy}::int)
+    RETURNING id`;
+}
+
+/** A deleted zone back under its own id, at `version`. */
+export function reviveZone(id: string, version: number, write: ZoneWrite) {
+  return sql<{ id: string }>`
+    INSERT INTO zone (id, version, community_id, grid_id, name, unit, geom, updated_by)
+    VALUES (${id}::uuid, ${version}::int, ${write.communityId}::int, ${write.gridId}::uuid, ${write.name},
+      ${write.unit}, ST_Multi(${force2d(fromGeoJson(write.geometry))}), ${write.updatedBy}::int)
+    RETURNING id`;
+}
+
+/** The grid of a community that covers a point inside a geometry (where a zone belongs), if any. */
+export function gridHolding(communityId: number, geometry: Geometry) {
+  return sql<{ id: string }>`
+    SELECT g.id FROM grid g
+    WHERE g.community_id = ${communityId}::int AND ${covers(sql.ref('g.geom'), pointOnSurface(fromGeoJson(geometry)))}
+    ORDER BY g.code LIMIT 1`;
+}
+
+/**
+ * Moves the zones `chosen` selects to grid `to` (NULL: no grid), each at version + 1, and writes each
+ * one's history row (before and after) under `changeId`, all in one statement: the zones' own
+ * history then shows why their grid changed. `chosen` is a subquery giving zone ids (`SELECT z.id …`).
+ */
+function reassignZones(
+  chosen: ReturnType<typeof sql>,
+  to: string | null,
+  entry: { action: HistoryAction; userId: number; changeId: string },
+) {
+  return sql<{ id: string }>`
+    WITH old AS (SELECT z.id, ${snapshotOf('z')} AS before FROM zone z WHERE z.id IN (${chosen}) FOR UPDATE OF z),
+    moved AS (
+      UPDATE zone z SET grid_id = ${to}::uuid, version = z.version + 1, updated_at = now(),
+        updated_by = ${entry.userId}::int
+      FROM old WHERE z.id = old.id
+      RETURNING z.*)
+    INSERT INTO edit_history (table_name, row_id, version, action, before, after, user_id, change_id)
+    SELECT 'zone', moved.id, moved.version, ${entry.action}, old.before, ${snapshotOf('moved')},
+      ${entry.userId}::int, ${entry.changeId}::uuid
+    FROM moved JOIN old ON old.id = moved.id
+    RETURNING row_id AS id`;
+}
+
+/**
+ * Zones of grids `from` whose point on surface lies in grid `to` move to it (after a split or a
+ * merge), with history rows.
+ * ```sql
+ * … WHERE z.grid_id = ANY($from) AND z.grid_id <> $to AND ST_Covers(to.geom, ST_PointOnSurface(z.geom))
+ * ```
+ */
+export function moveZonesRecorded(
+  from: string[],
+  to: string,
+  entry: { action: HistoryAction; userId: number; changeId: string },
+) {
+  return reassignZones(
+    sql`SELECT z.id FROM zone z JOIN grid g ON g.id = ${to}::uuid
+      WHERE z.grid_id = ANY(${sql.val(from)}::uuid[]) AND z.grid_id <> ${to}::uuid
+        AND ${covers(sql.ref('g.geom'), pointOnSurface(sql.ref('z.geom')))}`,
+    to,
+    entry,
+  );
+}
+
+/** A grid's zones lose their grid (it is being deleted), with history rows. */
+export function orphanZones(gridId: string, entry: { userId: number; changeId: string }) {
+  return reassignZones(sql`SELECT z.id FROM zone z WHERE z.grid_id = ${gridId}::uuid`, null, {
+    ...entry,
+    action: 'update',
+  });
+}
+
+/**
+ * Zones of the grid's community that belong to no grid and whose point on surface lies in the grid
+ * join it (a deleted grid restored takes back its zones), with history rows.
+ */
+export function adoptZones(gridId: string, entry: { userId: number; changeId: string }) {
+  return reassignZones(
+    sql`SELECT z.id FROM zone z JOIN grid g ON g.id = ${gridId}::uuid
+      WHERE z.grid_id IS NULL AND z.community_id = g.community_id
+        AND ${covers(sql.ref('g.geom'), pointOnSurface(sql.ref('z.geom')))}`,
+    gridId,
+    { ...entry, action: 'update' },
+  );
+}
+
+/** The community a history row's snapshot names; the index edit_history_community is on this expression. */
+const historyCommunity = sql`((COALESCE(h.after, h.before) -> 'properties' ->> 'community_id')::int)`;
+
+export type CommunityHistoryRow = {
+  id: string;
+  table_name: AreaTable;
+  row_id: string;
+  version: number;
+  action: HistoryAction;
+  at: Date | string;
+  changed_by: string | null;
+  change_id: string;
+  code: string | null;
+  name: string;
+  changed: string[];
+};
+
+/**
+ * A community's grid and zone history, newest first, `limit` entries older than entry `before`. No
+ * geometry and no values, only what changed: the list stays small at 200 entries.
+ * ```sql
+ * SELECT h.id, …, ARRAY(SELECT k FROM jsonb_object_keys(after.properties || before.properties) k
+ *   WHERE after.properties -> k IS DISTINCT FROM before.properties -> k) AS changed
+ * FROM edit_history h WHERE (COALESCE(h.after, h.before) -> 'properties' ->> 'community_id')::int = $1
+ *   AND h.id < $2 ORDER BY h.id DESC LIMIT $3
+ * ```
+ */
+export function communityHistory(communityId: number, limit: number, before: number | null) {
+  // Every save changes these three; listing them would say nothing.
+  const bookkeeping = sql.val(['version', 'updated_at', 'updated_by']);
+  return sql<CommunityHistoryRow>`
+    SELECT h.id::text AS id, h.table_name, h.row_id, h.version, h.action, h.at, u.username AS changed_by,
+      h.change_id,
+      CASE WHEN h.table_name = 'grid' THEN COALESCE(h.after, h.before) -> 'properties' ->> 'code' END AS code,
+      COALESCE(h.after, h.before) -> 'properties' ->> 'name' AS name,
+      CASE WHEN h.before IS NULL OR h.after IS NULL THEN ARRAY[]::text[]
+        ELSE ARRAY(
+          SELECT k FROM (
+            SELECT 'geometry' AS k WHERE (h.after -> 'geometry') IS DISTINCT FROM (h.before -> 'geometry')
+            UNION ALL
+            SELECT k FROM jsonb_object_keys((h.after -> 'properties') || (h.before -> 'properties')) AS k
+            WHERE k <> ALL(${bookkeeping}::text[])
+              AND (h.after -> 'properties' -> k) IS DISTINCT FROM (h.before -> 'properties' -> k)) c
+          ORDER BY k = 'geometry' DESC, k)
+      END AS changed
+    FROM edit_history h LEFT JOIN app_user u ON u.id = h.user_id
+    WHERE ${historyCommunity} = ${communityId}::int AND (${before}::bigint IS NULL OR h.id < ${before}::bigint)
+    ORDER BY h.id DESC
+    LIMIT ${limit}::int`;
 }

@@ -1,11 +1,14 @@
 import { Router } from 'express';
 import {
+  CommunityHistoryQuery,
   CreateGridBody,
   DeleteAreaQuery,
+  GridChangesBody,
   GridIdPath,
   GridsQuery,
   MergeGridsBody,
   NoQuery,
+  RenumberGridsBody,
   RestoreAreaBody,
   SplitGridBody,
   UpdateGridBody,
@@ -33,10 +36,23 @@ export function gridsRoutes(grids: ReturnType<typeof gridsService>, edits?: Grid
     NoQuery.parse(req.query);
     res.status(201).json(await edits.grids.create(callerOf(req), CreateGridBody.parse(req.body)));
   });
-  // Before '/grids/:id' routes: "merge" is not a grid id.
+  // Before '/grids/:id' routes: "merge", "changes", "renumber" and "history" are not grid ids.
+  // A community's worth of reshaped grids (an undo of a big merge) can run to a few megabytes.
+  router.post('/grids/changes', editors, jsonBody({ limit: '8mb' }), async (req, res) => {
+    NoQuery.parse(req.query);
+    res.json(await edits.grids.applyChanges(callerOf(req), GridChangesBody.parse(req.body)));
+  });
   router.post('/grids/merge', editors, jsonBody({ limit: '8kb' }), async (req, res) => {
     NoQuery.parse(req.query);
     res.json(await edits.grids.merge(callerOf(req), MergeGridsBody.parse(req.body)));
+  });
+  // 999 entries of { id, version } are about 70 kB.
+  router.post('/grids/renumber', editors, jsonBody({ limit: '128kb' }), async (req, res) => {
+    NoQuery.parse(req.query);
+    res.json(await edits.grids.renumber(callerOf(req), RenumberGridsBody.parse(req.body)));
+  });
+  router.get('/grids/history', editors, async (req, res) => {
+    res.json(await edits.grids.communityHistory(callerOf(req), CommunityHistoryQuery.parse(req.query)));
   });
   router.post('/grids/:id/split', editors, jsonBody({ limit: '64kb' }), async (req, res) => {
     NoQuery.parse(req.query);
@@ -59,11 +75,12 @@ export function gridsRoutes(grids: ReturnType<typeof gridsService>, edits?: Grid
     const { id } = GridIdPath.parse(req.params);
     res.json(await edits.grids.history(callerOf(req), id));
   });
-  router.post('/grids/:id/restore', editors, jsonBody({ limit: '4kb' }), async (req, res) => {
+  // areaBody: a restore may carry the geometry of a fix.
+  router.post('/grids/:id/restore', editors, areaBody, async (req, res) => {
     NoQuery.parse(req.query);
     const { id } = GridIdPath.parse(req.params);
     const body = RestoreAreaBody.parse(req.body);
-    res.json(await edits.grids.restore(callerOf(req), id, body.version, body.to_version));
+    res.json(await edits.grids.restore(callerOf(req), id, body.version, body.to_version, body.geometry));
   });
   return router;
 }

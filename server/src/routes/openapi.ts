@@ -8,7 +8,10 @@ import {
   CreateGridBody,
   CreateZoneBody,
   DeleteAreaQuery,
+  GridChangesBody,
   MergeGridsBody,
+  CommunityHistoryQuery,
+  RenumberGridsBody,
   RestoreAreaBody,
   SplitGridBody,
   UpdateGridBody,
@@ -61,6 +64,20 @@ const ENDPOINTS: Endpoint[] = [
     summary: 'Districts, subdistricts (街道/镇) and communities (社区/村)',
     query: RegionsQuery,
     response: 'FeatureCollection<MultiPolygon, RegionProps>',
+  },
+  {
+    path: '/regions/{id}/topology',
+    summary:
+      'The whole-community check: gaps, overlaps, slivers, zones outside their grid, grids outside the community',
+    description:
+      'id is a community. gaps: uncovered pieces (cracks under 1 m wide or 1 m² left out as noise) with their area, residents (household demand weights) and neighbouring grids, each with a give_to_neighbour fix (the neighbour unioned with the gap: PATCH it on that grid). overlaps: sibling pairs overlapping by more than 1 m². slivers: grid parts under 2 m wide or 20 m². zonesOutsideGrid / gridsOutsideCommunity: parts more than 1 m outside, with clip_to_grid / clip_to_community fixes. ok is true when every list is empty. Admins and officials anywhere, planners inside their scopes.',
+    response: 'TopologyResponse',
+    errors: {
+      '400':
+        'invalid_request (a malformed id, any query parameter), or not_a_community: the region is a district or subdistrict',
+      '403': 'outside_scope: a planner asked for a community outside their scopes',
+      '404': 'Unknown region',
+    },
   },
   {
     path: '/grids',
@@ -260,6 +277,8 @@ function areaWriteEndpoints(): Endpoint[] {
       method: 'delete',
       path: '/grids/{id}',
       summary: 'Delete a grid: ?version=N; its area becomes a gap, reported in the answer',
+      description:
+        'Its zones stay, in no grid (orphanedZones), each at version + 1 with a history row in the same change; restoring the grid takes them back.',
       query: DeleteAreaQuery,
       response: 'AreaDeleted',
       errors: grid,
@@ -281,6 +300,54 @@ function areaWriteEndpoints(): Endpoint[] {
       errors: { ...grid, '422': 'not_same_community or not_adjacent' },
     },
     {
+      method: 'post',
+      path: '/grids/changes',
+      summary: "Several writes to one community's grids as one change (shared-vertex moves, undo, redo)",
+      description:
+        'Each change is update (id, version, geometry?, properties?), delete (id, version), revive (a deleted grid under its own id: id, the version deleted, geometry, properties) or create (geometry, properties). All of it or none, in one transaction: the writes go in first, then every touched grid is checked against its siblings as they then are (valid, inside the community to 1 m, no overlap beyond 1 m², no sliver). History rows share one changeId.',
+      body: GridChangesBody,
+      response:
+        'GridChangesResult: changeId, the grids left standing at their new versions, the deleted ones with the version deleted, and the gap',
+      errors: {
+        ...grid,
+        '400': 'invalid_request: a grid of another community, or the same grid twice',
+        '409': 'version_conflict: a grid changed since the version named (details.current)',
+        '422': 'grid_rule for the first grid that breaks a rule (the message names it), with the fixes',
+      },
+    },
+    {
+      method: 'post',
+      path: '/grids/renumber',
+      summary: "Renumber the CJ/T 349-2010 sequence of a community's grids west to east, north to south",
+      description:
+        "Send every grid of the community at the version you saw. Rows run north to south (grids whose point on surface lies within half the median grid height of the row's northernmost form one row), each row west to east. One change: history rows with action renumber share one changeId; grids whose code stays keep their version.",
+      body: RenumberGridsBody,
+      response: 'RenumberedGrids: FeatureCollection of every grid in sequence order, with changeId and renumbered',
+      errors: {
+        ...grid,
+        '400':
+          "invalid_request: the list is not exactly the community's grids (details.missing, details.notInCommunity)",
+        '404': 'No such community',
+        '409':
+          'version_conflict: a grid changed since the version named (details.current); or code_taken: a grid of another community holds one of the new codes',
+        '422': 'not_a_community, or sequence_full',
+      },
+    },
+    {
+      method: 'get',
+      path: '/grids/history',
+      summary: "A community's grid and zone history, newest first, paged",
+      description:
+        'Each entry: id (pass as before for the next page), table, rowId, version, action, at, changedBy, changeId, code, name, and changed (geometry and the columns that changed, no values). next is null on the last page.',
+      query: CommunityHistoryQuery,
+      response: 'CommunityHistory',
+      errors: {
+        '403': "outside_scope: the community is outside the planner's scopes",
+        '404': 'No such community',
+        '422': 'not_a_community: the region is a 街道 or 区',
+      },
+    },
+    {
       method: 'get',
       path: '/grids/{id}/history',
       summary: "A grid's history: every version with before and after",
@@ -290,7 +357,9 @@ function areaWriteEndpoints(): Endpoint[] {
     {
       method: 'post',
       path: '/grids/{id}/restore',
-      summary: 'Save an earlier version of a grid as a new version',
+      summary: 'Save an earlier version of a grid as a new version; a deleted grid comes back under its id',
+      description:
+        "For a deleted grid, version is the version deleted (the last history entry) and it returns at version + 1, with its old code unless taken since, and the zones its delete left in no grid. geometry (optional) saves a fix a 422 offered instead of to_version's geometry. 409 for a deleted grid has details.current null.",
       body: RestoreAreaBody,
       response: 'GridFeature at version + 1',
       errors: grid,
@@ -329,10 +398,12 @@ function areaWriteEndpoints(): Endpoint[] {
     {
       method: 'post',
       path: '/zones/{id}/restore',
-      summary: 'Save an earlier version of a zone as a new version',
+      summary: 'Save an earlier version of a zone as a new version; a deleted zone comes back under its id',
+      description:
+        'As for grids. A deleted zone returns to its grid, or to the grid of its community that holds it now; none gives 422 no_grid.',
       body: RestoreAreaBody,
       response: 'ZoneFeature at version + 1',
-      errors: zone,
+      errors: { ...zone, '422': `${zone['422']}; or no_grid` },
     },
   ];
 }

@@ -44,11 +44,12 @@ export function zonesRoutes(zones: ReturnType<typeof zonesService>, edits?: Grid
     const { id } = ZoneIdPath.parse(req.params);
     res.json(await edits.zones.history(callerOf(req), id));
   });
-  router.post('/zones/:id/restore', editors, jsonBody({ limit: '4kb' }), async (req, res) => {
+  // areaBody: a restore may carry the geometry of a fix.
+  router.post('/zones/:id/restore', editors, areaBody, async (req, res) => {
     NoQuery.parse(req.query);
     const { id } = ZoneIdPath.parse(req.params);
     const body = RestoreAreaBody.parse(req.body);
-    res.json(await edits.zones.restore(callerOf(req), id, body.version, body.to_version));
+    res.json(await edits.zones.restore(callerOf(req), id, body.version, body.to_version, body.geometry));
   });
   return router;
 }
