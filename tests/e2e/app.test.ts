@@ -163,6 +163,8 @@ describe('clicks', () => {
     const here: [number, number] = [106.62, 26.62];
     await jumpTo(here, 15);
     const at = await project(here);
+    // The public map browses: a click asks "who is responsible here" (map/modes/browse.ts).
+    expect(await page.getByTestId('map').getAttribute('data-mode')).toBe('browse');
     const hereRequest = page.waitForRequest((r) => r.url().includes('/api/here'));
     await page.mouse.click(at.x, at.y);
     const asked = new URL((await hereRequest).url()).searchParams;

@@ -18,6 +18,7 @@ import {
 import { fetchGrids } from '../api/grids';
 import { fetchRegions } from '../api/regions';
 import type { BoundaryData } from '../map/offline-style';
+import { isAbortError as isAbort, latestRequest } from '../state/latest-request';
 import type { AuditResponse, AuditRow, GridCollection, MeResponse, StationCollection, StationKind } from '../types';
 import {
   auditRequest,
@@ -33,25 +34,6 @@ export type AuditTable = 'by_region' | 'by_grid';
 
 /** Progress shows only for a computation that takes longer than this (issue 10). */
 export const PROGRESS_AFTER_MS = 500;
-
-/** Latest request wins: `start()` aborts the previous one and says whether an answer is still wanted. */
-export function latestRequest() {
-  let controller: AbortController | null = null;
-  return {
-    start() {
-      controller?.abort();
-      const own = new AbortController();
-      controller = own;
-      return { signal: own.signal, current: () => controller === own && !own.signal.aborted };
-    },
-    abort() {
-      controller?.abort();
-      controller = null;
-    },
-  };
-}
-
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 type Running = { startedAt: number; elapsed_ms: number };
 

@@ -2,6 +2,7 @@ import { fetchCoverage } from '../api/coverage';
 import { errorText } from '../i18n/index.svelte';
 import type { CoverageMinutes } from '../constants';
 import type { CoverageMethod, CoverageResponse, StationKind, TravelMode } from '../types';
+import { isAbortError, latestRequest } from './latest-request';
 import { clearSelection, selection } from './selection.svelte';
 
 class CoverageState {
@@ -18,12 +19,11 @@ class CoverageState {
 
 export const coverage = new CoverageState();
 
-let request: AbortController | null = null;
+const coverageRequests = latestRequest();
 
 export async function runCoverage() {
   if (coverage.regionId === null) return;
-  request?.abort();
-  const current = (request = new AbortController());
+  const { signal, current } = coverageRequests.start();
   coverage.loading = true;
   coverage.error = null;
   try {
@@ -35,16 +35,16 @@ export async function runCoverage() {
         kind: coverage.kind || null,
         method: coverage.method,
       },
-      { signal: current.signal },
+      { signal },
     );
-    if (request !== current) return;
+    if (!current()) return;
     coverage.result = result;
     // A selected gap from an older run no longer exists.
     if (selection.selected?.type === 'gap') clearSelection();
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') return;
-    if (request === current) coverage.error = errorText(error);
+    if (!current() || isAbortError(error)) return;
+    coverage.error = errorText(error);
   } finally {
-    if (request === current) coverage.loading = false;
+    if (current()) coverage.loading = false;
   }
 }

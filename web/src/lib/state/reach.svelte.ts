@@ -5,6 +5,7 @@ import { fetchReachableStations } from '../api/stations';
 import { ISOCHRONE_MINUTES } from '../constants';
 import type { CoverageMinutes } from '../constants';
 import type { IsochroneCollection, LngLat, ReachableStationCollection, TravelMode } from '../types';
+import { isAbortError, latestRequest } from './latest-request';
 import { fitFeature } from './map.svelte';
 
 /** A failed request: `code` is the server's error code (`no_street_nearby` gets its own message). */
@@ -31,10 +32,8 @@ export const REACHABLE_LIMIT = 5;
 /** A reachable station's walk off the streets is shown from this many metres (less is noise). */
 export const WALK_NOTE_MIN_M = 50;
 
-let isochroneRequest: AbortController | null = null;
-let reachableRequest: AbortController | null = null;
-
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
+const isochroneRequests = latestRequest();
+const reachableRequests = latestRequest();
 
 function toError(error: unknown): ReachError {
   // In the page's language; `no_street_nearby` gets its own sentence in the panel.
@@ -44,28 +43,25 @@ function toError(error: unknown): ReachError {
 /** Forgets both answers and cancels their requests; the mode and minutes stay as chosen. */
 export function clearReach() {
   clearIsochrones();
-  reachableRequest?.abort();
-  reachableRequest = null;
+  reachableRequests.abort();
   reach.reachable = null;
 }
 
 export function clearIsochrones() {
-  isochroneRequest?.abort();
-  isochroneRequest = null;
+  isochroneRequests.abort();
   reach.isochrones = null;
 }
 
 /** GET /api/isochrones for 5, 10 and 15 minutes from `origin`, then fits the largest band. */
 export async function drawIsochrones(origin: LngLat) {
-  isochroneRequest?.abort();
-  const request = (isochroneRequest = new AbortController());
+  const { signal, current } = isochroneRequests.start();
   reach.isochrones = { status: 'loading' };
   try {
     const data = await fetchIsochrones(
       { lng: origin.lng, lat: origin.lat, mode: reach.mode, minutes: ISOCHRONE_MINUTES },
-      { signal: request.signal },
+      { signal },
     );
-    if (isochroneRequest !== request) return;
+    if (!current()) return;
     reach.isochrones = { status: 'done', data };
     const largest = data.features.reduce<(typeof data.features)[number] | null>(
       (best, feature) => (!best || feature.properties.minutes > best.properties.minutes ? feature : best),
@@ -73,24 +69,23 @@ export async function drawIsochrones(origin: LngLat) {
     );
     if (largest) fitFeature(largest, 16);
   } catch (error) {
-    if (isAbort(error)) return;
-    if (isochroneRequest === request) reach.isochrones = toError(error);
+    if (!current() || isAbortError(error)) return;
+    reach.isochrones = toError(error);
   }
 }
 
 /** GET /api/stations/reachable from `origin` with the chosen mode and minutes, fastest first. */
 export async function findReachableStations(origin: LngLat) {
-  reachableRequest?.abort();
-  const request = (reachableRequest = new AbortController());
+  const { signal, current } = reachableRequests.start();
   reach.reachable = { status: 'loading' };
   try {
     const data = await fetchReachableStations(
       { lng: origin.lng, lat: origin.lat, mode: reach.mode, minutes: reach.minutes, limit: REACHABLE_LIMIT },
-      { signal: request.signal },
+      { signal },
     );
-    if (reachableRequest === request) reach.reachable = { status: 'done', data };
+    if (current()) reach.reachable = { status: 'done', data };
   } catch (error) {
-    if (isAbort(error)) return;
-    if (reachableRequest === request) reach.reachable = toError(error);
+    if (!current() || isAbortError(error)) return;
+    reach.reachable = toError(error);
   }
 }

@@ -2,6 +2,7 @@ import type { Feature, Point, Polygon, MultiPolygon } from 'geojson';
 import { fetchHere } from '../api/here';
 import { errorText } from '../i18n/index.svelte';
 import { fetchNearestStations } from '../api/stations';
+import { isAbortError, latestRequest } from './latest-request';
 import { fitPoints, revealPoint } from './map.svelte';
 import { clearReach, findReachableStations } from './reach.svelte';
 import type {
@@ -60,8 +61,8 @@ export function clearSelection() {
 }
 
 export function clearHere() {
-  hereRequest?.abort();
-  nearestRequest?.abort();
+  hereRequests.abort();
+  nearestRequests.abort();
   selection.herePoint = null;
   selection.here = null;
   selection.nearest = null;
@@ -73,28 +74,27 @@ export function closeAll() {
   clearHere();
 }
 
-let hereRequest: AbortController | null = null;
-let nearestRequest: AbortController | null = null;
-
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
+/** One "here" answer at a time: a newer click, or `refreshHere`, cancels the older request. */
+const hereRequests = latestRequest();
+const nearestRequests = latestRequest();
 
 /** GET /api/here for a clicked point; a newer click cancels an older request. */
 export async function askHere(point: LngLat) {
   clearHere();
   clearSelection();
-  const request = (hereRequest = new AbortController());
+  const { signal, current } = hereRequests.start();
   selection.herePoint = point;
   selection.here = { status: 'loading' };
   revealPoint(point.lng, point.lat);
   try {
-    const data = await fetchHere(point, { signal: request.signal });
-    if (hereRequest !== request) return;
+    const data = await fetchHere(point, { signal });
+    if (!current()) return;
     selection.here = { status: 'done', data };
     // Which stations are reachable along the streets: the coverage question for this one spot.
     void findReachableStations(point);
   } catch (error) {
-    if (isAbort(error)) return;
-    if (hereRequest === request) selection.here = { status: 'error', message: errorMessage(error) };
+    if (!current() || isAbortError(error)) return;
+    selection.here = { status: 'error', message: errorMessage(error) };
   }
 }
 
@@ -106,14 +106,13 @@ export async function askHere(point: LngLat) {
 export async function refreshHere() {
   const point = selection.herePoint;
   if (!point || !selection.here) return;
-  hereRequest?.abort();
-  const request = (hereRequest = new AbortController());
+  const { signal, current } = hereRequests.start();
   try {
-    const data = await fetchHere(point, { signal: request.signal });
-    if (hereRequest === request) selection.here = { status: 'done', data };
+    const data = await fetchHere(point, { signal });
+    if (current()) selection.here = { status: 'done', data };
   } catch (error) {
-    if (isAbort(error)) return;
-    if (hereRequest === request) selection.here = { status: 'error', message: errorMessage(error) };
+    if (!current() || isAbortError(error)) return;
+    selection.here = { status: 'error', message: errorMessage(error) };
   }
 }
 
@@ -121,16 +120,15 @@ export async function refreshHere() {
 export async function findNearestStations(limit = 5) {
   const origin = selection.herePoint;
   if (!origin) return;
-  nearestRequest?.abort();
-  const request = (nearestRequest = new AbortController());
+  const { signal, current } = nearestRequests.start();
   const { amenity, kind } = selection.nearestFilters;
   selection.nearest = { status: 'loading' };
   try {
     const collection = await fetchNearestStations(
       { lng: origin.lng, lat: origin.lat, limit, amenity: amenity || null, kind: kind || null },
-      { signal: request.signal },
+      { signal },
     );
-    if (nearestRequest === request) {
+    if (current()) {
       selection.nearest = { status: 'done', data: { origin, features: collection.features } };
       // Show the clicked point and every station the list names.
       fitPoints([
@@ -139,8 +137,8 @@ export async function findNearestStations(limit = 5) {
       ]);
     }
   } catch (error) {
-    if (isAbort(error)) return;
-    if (nearestRequest === request) selection.nearest = { status: 'error', message: errorMessage(error) };
+    if (!current() || isAbortError(error)) return;
+    selection.nearest = { status: 'error', message: errorMessage(error) };
   }
 }
 
