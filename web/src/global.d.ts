@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { TerraDraw } from 'terra-draw';
 
 declare global {
   interface Window {
@@ -11,6 +12,8 @@ declare global {
     __mapReady?: boolean;
     /** Test hook: ids of the deck.gl layers that have received data. */
     __layersReady?: Set<string>;
+    /** Test hook: the planner map's terra-draw instance (/plan). */
+    __draw?: TerraDraw;
   }
 }
 

@@ -11,16 +11,17 @@ const target = document.getElementById('app');
 if (!target) throw new Error('#app element missing from index.html');
 
 /**
- * `/find` is the rider's page (lib/find/); every other path is the desktop map. Each is its own
- * chunk, so a rider's phone doesn't download deck.gl and the panels it never shows.
+ * One chunk per page, so a rider's phone doesn't download deck.gl and the panels it never shows:
+ * `/find` the rider's page (lib/find/), `/plan` the planner workspace (lib/plan/), `/audit` the
+ * officials' coverage audit and `/audit/report` its printable report (lib/audit/); every other
+ * path is the desktop map.
  */
-const page: Promise<{ default: Component }> = /^\/find\/?$/.test(location.pathname)
-  ? import('./lib/find/FindPage.svelte')
-  : // `/audit` is the officials' coverage audit, `/audit/report` its printable report (lib/audit/).
-    /^\/audit\/report\/?$/.test(location.pathname)
-    ? import('./lib/audit/AuditReport.svelte')
-    : /^\/audit\/?$/.test(location.pathname)
-      ? import('./lib/audit/AuditPage.svelte')
-      : import('./App.svelte');
+const PAGES: [RegExp, () => Promise<{ default: Component }>][] = [
+  [/^\/find\/?$/, () => import('./lib/find/FindPage.svelte')],
+  [/^\/plan\/?$/, () => import('./lib/plan/PlanPage.svelte')],
+  [/^\/audit\/report\/?$/, () => import('./lib/audit/AuditReport.svelte')],
+  [/^\/audit\/?$/, () => import('./lib/audit/AuditPage.svelte')],
+];
+const page = (PAGES.find(([path]) => path.test(location.pathname))?.[1] ?? (() => import('./App.svelte')))();
 
 export default page.then(({ default: Page }) => mount(Page, { target }));

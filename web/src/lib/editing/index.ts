@@ -11,6 +11,7 @@ export { clipToParent, clipToNeighbours, subtract } from './actions/clip';
 export type { ClipRefusal, ClipToNeighboursDone, ClipToParentDone, NeighbourOverlap } from './actions/clip';
 export { moveSharedVertex, sharedVertices } from './actions/shared-vertices';
 export type { MoveDone, MoveRefusal, SharedVertex, VertexRef } from './actions/shared-vertices';
+export { insertSharedVertex, removeSharedVertex } from './actions/shared-edges';
 export { deleteGrid } from './actions/delete-grid';
 export type { DeleteGridDone, GapProperties } from './actions/delete-grid';
 export { DEFAULT_THRESHOLDS, findGapsAndOverlaps, sliverOf } from './validations/gaps-and-overlaps';

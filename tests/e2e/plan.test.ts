@@ -1,0 +1,324 @@
+/**
+ * The planner workspace `/plan` (issue 7), in a real Chromium against the real server and demo
+ * city. The planner draws, cuts and joins grids with the mouse (terra-draw on the map's canvas);
+ * what the page then holds is checked against the API, and what is drawn by picking deck.gl layers
+ * at projected points. Each test leaves the community as it found it (the browser tests share one
+ * database), by undoing what it did or merging back what it split.
+ */
+import { area, bbox, booleanPointInPolygon, point } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GridCollection, GridFeature, MeResponse } from '../../server/src/contracts';
+import { openSession, type Session } from './browser';
+
+const DEMO_PASSWORD = 'wangge-demo';
+
+const sessions: Session[] = [];
+
+afterEach(async () => {
+  const open = sessions.splice(0);
+  try {
+    for (const s of open) expect(s.errors.map((e) => e.message)).toEqual([]);
+  } finally {
+    for (const s of open) await s.close();
+  }
+});
+
+const getJson = <T>(page: Page, url: string) => page.evaluate((u) => fetch(u).then((r) => r.json()), url) as Promise<T>;
+
+async function signedIn(username: string) {
+  const session = await openSession({ width: 1400, height: 900 });
+  sessions.push(session);
+  const { page, baseUrl } = session;
+  await page.goto(`${baseUrl}/api/health`);
+  const me = await page.evaluate(
+    ({ username, password }) =>
+      fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      }).then((r) => r.json() as Promise<MeResponse>),
+    { username, password: DEMO_PASSWORD },
+  );
+  expect(me.username).toBe(username);
+  return { page, baseUrl, me };
+}
+
+/** Opens /plan (on `community` if given) and waits for the grids to be drawn. */
+async function openPlan(page: Page, baseUrl: string, community?: number) {
+  await page.goto(`${baseUrl}/plan${community ? `?community=${community}` : ''}`);
+  await page.waitForFunction(
+    () => window.__mapReady === true && window.__layersReady?.has('plan-grids') === true,
+    null,
+    {
+      timeout: 90_000,
+    },
+  );
+  await mapIdle(page);
+  return Number(await page.locator('[data-testid="plan-community"]').inputValue());
+}
+
+async function mapIdle(page: Page) {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.__map!;
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+  );
+}
+
+/** Screen position (page coordinates) of `[lng, lat]` on the map. */
+async function screenAt(page: Page, lngLat: Position) {
+  return page.evaluate((at) => {
+    const map = window.__map!;
+    const rect = map.getCanvas().getBoundingClientRect();
+    const { x, y } = map.project(at as [number, number]);
+    return { x: rect.left + x, y: rect.top + y };
+  }, lngLat);
+}
+
+async function clickMap(page: Page, lngLat: Position, modifiers: ('Shift' | 'Control')[] = []) {
+  const { x, y } = await screenAt(page, lngLat);
+  for (const key of modifiers) await page.keyboard.down(key);
+  await page.mouse.click(x, y);
+  for (const key of modifiers) await page.keyboard.up(key);
+  // terra-draw tells a click from a double-click by time: pace the clicks as a hand would.
+  await page.waitForTimeout(350);
+}
+
+async function pickedId(page: Page, lngLat: Position, layerId: string) {
+  return page.evaluate(
+    ({ lngLat, layerId }) => {
+      const { x, y } = window.__map!.project(lngLat as [number, number]);
+      const info = window.__deck!.pickObject({ x, y, radius: 0, layerIds: [layerId] });
+      return (info?.object as { properties?: { id?: string } } | undefined)?.properties?.id ?? null;
+    },
+    { lngLat, layerId },
+  );
+}
+
+const gridsOf = async (page: Page, community: number) =>
+  (await getJson<GridCollection>(page, `/api/grids?community=${community}`)).features as GridFeature[];
+
+/** A point well inside a polygon (the inside point of a 30 × 30 lattice farthest from its edges). */
+function deepInside(feature: Feature<Polygon | MultiPolygon>): [number, number] {
+  const [west, south, east, north] = bbox(feature);
+  const rings =
+    feature.geometry.type === 'Polygon' ? feature.geometry.coordinates : feature.geometry.coordinates.flat();
+  let best: [number, number] | null = null;
+  let bestDistance = -1;
+  for (let i = 0.5; i < 30; i += 1) {
+    for (let j = 0.5; j < 30; j += 1) {
+      const at: [number, number] = [west + ((east - west) * i) / 30, south + ((north - south) * j) / 30];
+      if (!booleanPointInPolygon(point(at), feature)) continue;
+      let nearest = Infinity;
+      for (const ring of rings)
+        for (let k = 1; k < ring.length; k += 1) nearest = Math.min(nearest, segment2(at, ring[k - 1]!, ring[k]!));
+      if (nearest > bestDistance) {
+        bestDistance = nearest;
+        best = at;
+      }
+    }
+  }
+  if (!best) throw new Error('no inside point');
+  return best;
+}
+
+function segment2([px = 0, py = 0]: Position, [ax = 0, ay = 0]: Position, [bx = 0, by = 0]: Position) {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const t = dx || dy ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy))) : 0;
+  return (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2;
+}
+
+/** The community's grid with the largest area: the easiest to click, cut and draw in. */
+const largest = (grids: GridFeature[]) => [...grids].sort((a, b) => area(b) - area(a))[0]!;
+
+async function zoomTo(page: Page, feature: Feature) {
+  const [w, s, e, n] = bbox(feature);
+  await page.evaluate(
+    (b) =>
+      window.__map!.fitBounds(
+        [
+          [b[0]!, b[1]!],
+          [b[2]!, b[3]!],
+        ],
+        { padding: 120, duration: 0 },
+      ),
+    [w, s, e, n],
+  );
+  await mapIdle(page);
+}
+
+describe('the planner workspace', () => {
+  it('draws a grid by clicks, is refused for an overlap drawn in red, takes "clip to neighbours", then undoes and redoes', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const before = await gridsOf(page, community);
+    expect(before.length).toBeGreaterThan(1);
+    const target = largest(before);
+    await zoomTo(page, target);
+
+    // Delete the grid (its area becomes a gap), from the toolbar.
+    await clickMap(page, deepInside(target));
+    await expect
+      .poll(() => page.locator('[data-testid="plan-attributes"] h2').textContent())
+      .toContain(target.properties.name);
+    await page.locator('[data-testid="plan-delete"]').click();
+    await page.locator('[data-testid="plan-delete-confirm"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length - 1);
+
+    // Draw a box a tenth larger than the deleted grid's bounds: it pokes out into the neighbours
+    // (and maybe out of the community), so the save is refused until the planner takes the fixes.
+    const [w, s, e, n] = bbox(target);
+    const pad: [number, number] = [(e - w) * 0.05, (n - s) * 0.05];
+    const corners: Position[] = [
+      [w - pad[0], s - pad[1]],
+      [e + pad[0], s - pad[1]],
+      [e + pad[0], n + pad[1]],
+      [w - pad[0], n + pad[1]],
+    ];
+    await page.locator('[data-testid="plan-snapping"]').uncheck();
+    await page.locator('[data-testid="plan-mode-draw"]').click();
+    await expect.poll(() => page.locator('[data-testid="plan-map"]').getAttribute('data-mode')).toBe('draw');
+    for (const corner of corners) await clickMap(page, corner);
+    await clickMap(page, corners[0]!); // closes the ring
+    await page.locator('[data-testid="plan-save-new"]').waitFor();
+    await page.locator('[data-testid="plan-field-name"]').fill('新画网格');
+    await page.locator('[data-testid="plan-save-new"]').click();
+
+    // Refused for the overlap (after "clip to community" if it also stuck out): drawn in red, and
+    // nothing saved until a fix is taken.
+    const problem = page.locator('[data-testid="plan-problem"]');
+    const rules: string[] = [];
+    for (let round = 0; round < 3 && !rules.includes('no_overlap'); round++) {
+      await problem.waitFor();
+      expect(await problem.getAttribute('data-kind')).toBe('rule');
+      const rule = (await problem.getAttribute('data-rule'))!;
+      rules.push(rule);
+      expect(await page.evaluate(() => window.__layersReady?.has('plan-problem') === true)).toBe(true);
+      expect(await gridsOf(page, community)).toHaveLength(before.length - 1);
+      if (rule === 'inside_parent') {
+        await page.locator('[data-testid="plan-fix-clip_to_community"]').click();
+        await expect.poll(() => problem.getAttribute('data-rule')).not.toBe('inside_parent');
+      }
+    }
+    expect(rules).toContain('no_overlap');
+
+    // Take "clip to neighbours": the grid saves with only the free space, which is the deleted grid's.
+    await page.locator('[data-testid="plan-fix-clip_to_neighbours"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length);
+    const saved = (await gridsOf(page, community)).find((g) => g.properties.name === '新画网格')!;
+    expect(saved).toBeDefined();
+    expect(Math.abs(area(saved) / area(target) - 1)).toBeLessThan(0.01);
+    await mapIdle(page);
+    expect(await pickedId(page, deepInside(saved), 'plan-grids')).toBe(saved.properties.id);
+
+    // Undo: the drawn grid goes; undo again: the deleted grid comes back under its id.
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length - 1);
+    await page.locator('[data-testid="plan-undo"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length);
+    const revived = (await gridsOf(page, community)).find((g) => g.properties.id === target.properties.id);
+    expect(revived && Math.abs(area(revived) - area(target))).toBeLessThan(0.5);
+
+    // Redo twice, then undo twice: the same steps forward and back, and the community as it was.
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length - 1);
+    await page.locator('[data-testid="plan-redo"]').click();
+    await expect
+      .poll(async () => (await gridsOf(page, community)).some((g) => g.properties.name === '新画网格'))
+      .toBe(true);
+    await page.locator('[data-testid="plan-undo"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length - 1);
+    await page.locator('[data-testid="plan-undo"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length);
+    const after = await gridsOf(page, community);
+    expect(after.map((g) => g.properties.id).sort()).toEqual(before.map((g) => g.properties.id).sort());
+  });
+
+  it('splits a grid with a line across it, then merges the pieces back', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const before = await gridsOf(page, community);
+    const target = largest(before);
+    await zoomTo(page, target);
+    await clickMap(page, deepInside(target));
+    await page.locator('[data-testid="plan-mode-split"]').click();
+    await expect.poll(() => page.locator('[data-testid="plan-map"]').getAttribute('data-mode')).toBe('split');
+
+    // A horizontal line through the inside point, from outside the grid's box to outside it.
+    const [w, , e] = bbox(target);
+    const [, y] = deepInside(target);
+    const margin = (e - w) * 0.05;
+    await clickMap(page, [w - margin, y]);
+    const { x: endX, y: endY } = await screenAt(page, [e + margin, y]);
+    await page.mouse.click(endX, endY);
+    await page.waitForTimeout(350);
+    await page.mouse.dblclick(endX, endY);
+
+    await expect.poll(async () => (await gridsOf(page, community)).length, { timeout: 20_000 }).toBe(before.length + 1);
+    const split = await gridsOf(page, community);
+    const pieces = split.filter(
+      (g) => g.properties.id === target.properties.id || !before.some((b) => b.properties.id === g.properties.id),
+    );
+    expect(pieces).toHaveLength(2);
+    // The two pieces add up to the grid.
+    expect(Math.abs(area(pieces[0]!) + area(pieces[1]!) - area(target))).toBeLessThan(1);
+    await expect.poll(() => page.locator('[data-testid="plan-map"]').getAttribute('data-mode')).toBe('browse');
+
+    // Select both pieces (click, shift-click) and merge.
+    await clickMap(page, deepInside(pieces[0]!));
+    await clickMap(page, deepInside(pieces[1]!), ['Shift']);
+    await expect.poll(() => page.locator('[data-testid="plan-merge"]').isEnabled()).toBe(true);
+    await page.locator('[data-testid="plan-merge"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length).toBe(before.length);
+    const merged = (await gridsOf(page, community)).find((g) => g.properties.id === target.properties.id)!;
+    expect(Math.abs(area(merged) - area(target))).toBeLessThan(1);
+  });
+
+  it('shows the second of two planners saving the same grid the conflict, with reload', async () => {
+    const first = await signedIn('demo-planner');
+    const community = await openPlan(first.page, first.baseUrl);
+    const second = await signedIn('demo-planner');
+    await openPlan(second.page, second.baseUrl, community);
+    const target = largest(await gridsOf(first.page, community));
+    for (const { page } of [first, second]) {
+      await zoomTo(page, target);
+      await clickMap(page, deepInside(target));
+      await page.locator('[data-testid="plan-field-name"]').waitFor();
+    }
+    const original = target.properties.name;
+    await first.page.locator('[data-testid="plan-field-name"]').fill(`${original}（甲）`);
+    await first.page.locator('[data-testid="plan-save-attributes"]').click();
+    await expect.poll(() => first.page.locator('[data-testid="plan-notice"]').textContent()).toBeTruthy();
+
+    await second.page.locator('[data-testid="plan-field-name"]').fill(`${original}（乙）`);
+    await second.page.locator('[data-testid="plan-save-attributes"]').click();
+    const problem = second.page.locator('[data-testid="plan-problem"]');
+    await problem.waitFor();
+    expect(await problem.getAttribute('data-kind')).toBe('conflict');
+    expect(await problem.textContent()).toContain('demo-planner');
+    // Nothing was overwritten.
+    const saved = (await gridsOf(second.page, community)).find((g) => g.properties.id === target.properties.id)!;
+    expect(saved.properties.name).toBe(`${original}（甲）`);
+
+    // Reload shows the saved name; then put the original back.
+    await second.page.locator('[data-testid="plan-conflict-reload"]').click();
+    await expect
+      .poll(() => second.page.locator('[data-testid="plan-field-name"]').inputValue())
+      .toBe(`${original}（甲）`);
+    await second.page.locator('[data-testid="plan-field-name"]').fill(original);
+    await second.page.locator('[data-testid="plan-save-attributes"]').click();
+    await expect
+      .poll(
+        async () =>
+          (await gridsOf(second.page, community)).find((g) => g.properties.id === target.properties.id)!.properties
+            .name,
+      )
+      .toBe(original);
+  });
+});

@@ -1,0 +1,533 @@
+/**
+ * The planner workspace's state (issue 7): the community being edited, its grids as the server
+ * holds them, the selection, the save in progress and what the server said about it, and the undo
+ * stack.
+ *
+ * Every edit is saved when it is made (a drawn grid when the planner presses Save, a reshape when
+ * they finish it, a split, a merge or a delete at once), so nothing lives only in the browser.
+ * Undo and redo are saves too: the stack remembers the community's state after each edit, and
+ * going back sends the writes that make the community look like that again, as one change
+ * (plan-changes.ts). Loading from the server resets the stack, so the first undo never empties
+ * the map.
+ */
+import { bbox as turfBbox } from '@turf/turf';
+import type { LineString, MultiPolygon, Polygon } from 'geojson';
+import { ApiError } from '../api/client';
+import {
+  applyGridChanges,
+  createGrid,
+  deleteGrid,
+  fetchCommunityGrids,
+  fetchGridHistory,
+  mergeGrids,
+  restoreGrid,
+  splitGrid,
+  updateGrid,
+} from '../api/grid-writes';
+import { fetchGrids } from '../api/grids';
+import { fetchRegions } from '../api/regions';
+import { fetchZones } from '../api/zones';
+import { fetchTopology } from '../api/topology';
+import { editHistory, type EditHistory } from '../editing';
+import type { BoundaryData } from '../map/offline-style';
+import type {
+  EditHistory as GridHistory,
+  GridChangeRequest,
+  GridFeature,
+  GridRuleDetails,
+  GridRuleFix,
+  MeResponse,
+  RegionProps,
+  TopologyResponse,
+  VersionConflictDetails,
+  ZoneFeature,
+} from '../types';
+import { changesToReach, stateOf, type CommunityState, type EditableGridProps } from './plan-changes';
+
+export type Bounds = [number, number, number, number];
+export type PlanModeId = 'browse' | 'draw' | 'edit' | 'split';
+
+/** The undo stack keeps at least this many steps (issue 7 asks for 100). */
+export const UNDO_STEPS = 200;
+
+/** A save waiting on the planner: a drawn grid to name, or a reshape to confirm. */
+export type PendingSave =
+  | { kind: 'create'; geometry: Polygon | MultiPolygon; properties: EditableGridProps }
+  | { kind: 'reshape'; grids: GridFeature[] };
+
+/** What the server said about the last save that didn't go through. */
+export type Problem =
+  | { kind: 'rule'; message: string; details: GridRuleDetails }
+  | { kind: 'conflict'; message: string; details: VersionConflictDetails<GridFeature>; mine: PendingSave | null }
+  | { kind: 'error'; message: string; error: unknown };
+
+export const NEW_GRID_PROPS: EditableGridProps = {
+  code: '',
+  name: '',
+  kind: 'basic',
+  households: 0,
+  population: 0,
+  workerName: null,
+  workerPhone: null,
+};
+
+class PlanState {
+  regions = $state.raw<BoundaryData | null>(null);
+  communityId = $state<number | null>(null);
+  /** The community's grids as last saved (with their versions). */
+  grids = $state.raw<GridFeature[]>([]);
+  /** Grids of the neighbouring communities near this one: drawn faintly and snapped to, not edited. */
+  nearby = $state.raw<GridFeature[]>([]);
+  /** The community's responsibility zones (for search and the selected grid's list). */
+  zones = $state.raw<ZoneFeature[]>([]);
+  selected = $state<string[]>([]);
+  mode = $state<PlanModeId>('browse');
+  pending = $state.raw<PendingSave | null>(null);
+  problem = $state.raw<Problem | null>(null);
+  /** A fix's geometry drawn over the map while the planner considers it. */
+  preview = $state.raw<GridRuleFix | null>(null);
+  busy = $state(false);
+  /** A short line on what just happened ("Saved", "Split into 2 grids"). */
+  notice = $state<string | null>(null);
+  snapping = $state(true);
+  loadError = $state<string | null>(null);
+  topology = $state.raw<TopologyResponse | null>(null);
+  topologyLoading = $state(false);
+  gridHistory = $state.raw<GridHistory | null>(null);
+  undoDepth = $state(0);
+  redoDepth = $state(0);
+  /** Bumped to ask the map to fit these bounds. */
+  focus = $state.raw<{ bounds: Bounds; key: number } | null>(null);
+}
+
+export const plan = new PlanState();
+
+let stack: EditHistory<CommunityState> = editHistory(UNDO_STEPS);
+/** Grids deleted during the session, with the version deleted: undoing brings them back by id. */
+// A plain Map: bookkeeping for the undo stack, not state the page draws.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const deletedVersions = new Map<string, number>();
+
+function syncDepth() {
+  plan.undoDepth = stack.undoDepth;
+  plan.redoDepth = stack.redoDepth;
+}
+
+export function community(): RegionProps | null {
+  const id = plan.communityId;
+  return plan.regions?.community.features.find((f) => f.properties.id === id)?.properties ?? null;
+}
+
+export function communityFeature() {
+  const id = plan.communityId;
+  return plan.regions?.community.features.find((f) => f.properties.id === id) ?? null;
+}
+
+/** The region ids a planner may edit in (their scopes and everything below); null for admins. */
+export function editableRegionIds(me: MeResponse | null, regions: BoundaryData | null): Set<number> | null {
+  if (!me || me.role === 'admin') return null;
+  // A plain Set: computed from the state, not state itself.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const ids = new Set(me.role === 'planner' ? me.scopes.map((scope) => scope.id) : []);
+  if (!regions) return ids;
+  for (const level of [regions.subdistrict, regions.community]) {
+    for (const feature of level.features) {
+      if (feature.properties.parentId !== null && ids.has(feature.properties.parentId)) ids.add(feature.properties.id);
+    }
+  }
+  return ids;
+}
+
+export const mayEdit = (me: MeResponse | null) => me?.role === 'admin' || me?.role === 'planner';
+
+export async function loadRegions() {
+  const [district, subdistrict, communityLevel] = await Promise.all([
+    fetchRegions('district'),
+    fetchRegions('subdistrict'),
+    fetchRegions('community'),
+  ]);
+  plan.regions = { district, subdistrict, community: communityLevel };
+}
+
+function readCommunityFromUrl(): number | null {
+  const value = Number(new URLSearchParams(location.search).get('community'));
+  return Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/** The community to open first: the URL's, else the first the planner may edit. */
+export function initialCommunity(me: MeResponse | null): number | null {
+  const regions = plan.regions;
+  if (!regions) return null;
+  const allowed = editableRegionIds(me, regions);
+  const fromUrl = readCommunityFromUrl();
+  const communities = regions.community.features.map((f) => f.properties);
+  if (fromUrl !== null && communities.some((c) => c.id === fromUrl) && (allowed === null || allowed.has(fromUrl)))
+    return fromUrl;
+  return communities.find((c) => allowed === null || allowed.has(c.id))?.id ?? null;
+}
+
+let focusKey = 0;
+export function focusOn(bounds: Bounds) {
+  plan.focus = { bounds, key: ++focusKey };
+}
+
+/**
+ * Opens a community: loads its grids (and the neighbours' nearby, for context and snapping),
+ * clears the selection and resets the undo stack.
+ */
+export async function openCommunity(id: number) {
+  const feature = plan.regions?.community.features.find((f) => f.properties.id === id);
+  if (!feature) return;
+  plan.communityId = id;
+  plan.selected = [];
+  plan.pending = null;
+  plan.problem = null;
+  plan.preview = null;
+  plan.topology = null;
+  plan.gridHistory = null;
+  plan.mode = 'browse';
+  // A plain URL: written to the address bar once, not read by the page.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const url = new URL(location.href);
+  url.searchParams.set('community', String(id));
+  history.replaceState(null, '', url);
+  const bounds = turfBbox(feature) as Bounds;
+  focusOn(bounds);
+  await reload();
+  void checkTopology();
+  void loadSurroundings(id, bounds);
+}
+
+/** Fetches the community's grids again; with `resetUndo` (a load, not an edit) the stack starts over. */
+export async function reload(resetUndo = true) {
+  const id = plan.communityId;
+  if (id === null) return;
+  const collection = await fetchCommunityGrids(id);
+  if (plan.communityId !== id) return;
+  plan.grids = collection.features as GridFeature[];
+  plan.selected = plan.selected.filter((s) => plan.grids.some((g) => g.properties.id === s));
+  if (resetUndo) {
+    stack = editHistory(UNDO_STEPS);
+    stack.reset(stateOf(plan.grids));
+    deletedVersions.clear();
+  }
+  syncDepth();
+}
+
+/** The neighbouring communities' grids and this community's zones, around its bounds. */
+async function loadSurroundings(id: number, [west, south, east, north]: Bounds) {
+  // About 300 m around the community: enough for the grids across its boundary.
+  const margin = 0.003;
+  const bbox: Bounds = [west - margin, south - margin, east + margin, north + margin];
+  const [around, zones] = await Promise.all([fetchGrids(bbox), fetchZones(bbox)]);
+  if (plan.communityId !== id) return;
+  plan.nearby = (around.features as GridFeature[]).filter((g) => g.properties.communityId !== id);
+  plan.zones = (zones.features as ZoneFeature[]).filter((z) => z.properties.communityId === id);
+}
+
+export async function checkTopology() {
+  const id = plan.communityId;
+  if (id === null) return;
+  plan.topologyLoading = true;
+  try {
+    const result = await fetchTopology(id);
+    if (plan.communityId === id) plan.topology = result;
+  } catch (error) {
+    if (plan.communityId === id) plan.topology = null;
+    if (!(error instanceof ApiError)) throw error;
+  } finally {
+    plan.topologyLoading = false;
+  }
+}
+
+export const gridById = (id: string) => plan.grids.find((g) => g.properties.id === id) ?? null;
+
+export function select(id: string | null, add = false) {
+  if (id === null) plan.selected = [];
+  else if (add)
+    plan.selected = plan.selected.includes(id) ? plan.selected.filter((s) => s !== id) : [...plan.selected, id];
+  else plan.selected = [id];
+  plan.gridHistory = null;
+}
+
+export function setMode(mode: PlanModeId) {
+  plan.mode = mode;
+  plan.preview = null;
+  if (mode !== 'browse') plan.notice = null;
+}
+
+/**
+ * Runs one save: on success the grids are reloaded and the new state goes on the undo stack; a
+ * refused save leaves the map as it was and says why (a rule, with its fixes; a conflict, with
+ * both versions). Returns whether it went through.
+ */
+async function save(run: () => Promise<void>, notice: string, mine: PendingSave | null): Promise<boolean> {
+  if (plan.busy) return false;
+  plan.busy = true;
+  plan.problem = null;
+  plan.preview = null;
+  try {
+    await run();
+    await reload(false);
+    stack.push(stateOf(plan.grids));
+    syncDepth();
+    plan.notice = notice;
+    plan.pending = null;
+    void checkTopology();
+    return true;
+  } catch (error) {
+    plan.problem = problemOf(error, mine);
+    return false;
+  } finally {
+    plan.busy = false;
+  }
+}
+
+export function problemOf(error: unknown, mine: PendingSave | null): Problem {
+  if (error instanceof ApiError && error.status === 422 && error.code === 'grid_rule')
+    return { kind: 'rule', message: error.message, details: error.details as GridRuleDetails };
+  if (error instanceof ApiError && error.status === 409 && error.code === 'version_conflict')
+    return {
+      kind: 'conflict',
+      message: error.message,
+      details: error.details as VersionConflictDetails<GridFeature>,
+      mine,
+    };
+  return { kind: 'error', message: error instanceof Error ? error.message : String(error), error };
+}
+
+const withoutEmpty = (props: EditableGridProps) => ({
+  ...(props.code ? { code: props.code } : {}),
+  name: props.name,
+  kind: props.kind,
+  households: props.households,
+  population: props.population,
+  workerName: props.workerName || null,
+  workerPhone: props.workerPhone || null,
+});
+
+/** Saves what is pending (a drawn grid or a reshape), optionally with a fix's geometry instead. */
+export async function savePending(geometry?: MultiPolygon) {
+  const pending = plan.pending;
+  const communityId = plan.communityId;
+  if (!pending || communityId === null) return false;
+  if (pending.kind === 'create') {
+    const next = geometry ? { ...pending, geometry } : pending;
+    plan.pending = next;
+    let createdId: string | null = null;
+    const ok = await save(
+      async () => {
+        const created = await createGrid({
+          community: communityId,
+          geometry: next.geometry,
+          properties: withoutEmpty(next.properties),
+        });
+        createdId = created.properties.id;
+      },
+      'plan.notice.created',
+      next,
+    );
+    if (ok && createdId) {
+      plan.selected = [createdId];
+      plan.mode = 'browse';
+    }
+    return ok;
+  }
+  // A reshape: one grid is a PATCH; several (a shared vertex moved) are one change.
+  const grids = geometry && pending.grids.length === 1 ? [{ ...pending.grids[0]!, geometry }] : pending.grids;
+  plan.pending = { kind: 'reshape', grids };
+  return save(
+    async () => {
+      if (grids.length === 1) {
+        const grid = grids[0]!;
+        await updateGrid(grid.properties.id, { version: grid.properties.version, geometry: grid.geometry });
+      } else {
+        await applyGridChanges({
+          community: communityId,
+          note: 'move shared vertex',
+          changes: grids.map((g) => ({
+            op: 'update' as const,
+            id: g.properties.id,
+            version: g.properties.version,
+            geometry: g.geometry,
+          })),
+        });
+      }
+    },
+    'plan.notice.saved',
+    { kind: 'reshape', grids },
+  );
+}
+
+/** After a conflict: save mine again on top of the version now saved (the planner chose to). */
+export async function overwrite() {
+  const problem = plan.problem;
+  if (problem?.kind !== 'conflict' || !problem.mine) return false;
+  const current = problem.details.current;
+  const mine = problem.mine;
+  if (mine.kind === 'reshape') {
+    plan.pending = {
+      kind: 'reshape',
+      grids: mine.grids.map((g) =>
+        g.properties.id === current.properties.id
+          ? { ...g, properties: { ...g.properties, version: current.properties.version } }
+          : g,
+      ),
+    };
+    return savePending();
+  }
+  return false;
+}
+
+/** After a conflict: drop my change and load what is saved now. */
+export async function discardAndReload() {
+  plan.problem = null;
+  plan.pending = null;
+  await reload(true);
+}
+
+export function cancelPending() {
+  plan.pending = null;
+  plan.problem = null;
+  plan.preview = null;
+}
+
+export async function saveAttributes(id: string, properties: Partial<EditableGridProps>) {
+  const grid = gridById(id);
+  if (!grid) return false;
+  return save(
+    async () => {
+      await updateGrid(id, { version: grid.properties.version, properties });
+    },
+    'plan.notice.saved',
+    null,
+  );
+}
+
+export async function splitSelected(line: LineString) {
+  const id = plan.selected[0];
+  const grid = id ? gridById(id) : null;
+  if (!grid) return false;
+  let pieces: string[] = [];
+  const ok = await save(
+    async () => {
+      const result = await splitGrid(grid.properties.id, grid.properties.version, line);
+      pieces = result.features.map((f) => f.properties.id);
+    },
+    'plan.notice.split',
+    null,
+  );
+  if (ok) plan.selected = pieces;
+  return ok;
+}
+
+export async function mergeSelected() {
+  const grids = plan.selected.map(gridById).filter((g): g is GridFeature => g !== null);
+  if (grids.length < 2) return false;
+  const ok = await save(
+    async () => {
+      await mergeGrids(grids.map((g) => ({ id: g.properties.id, version: g.properties.version })));
+      for (const g of grids.slice(1)) deletedVersions.set(g.properties.id, g.properties.version);
+    },
+    'plan.notice.merged',
+    null,
+  );
+  if (ok) plan.selected = [grids[0]!.properties.id];
+  return ok;
+}
+
+export async function deleteSelected() {
+  const grid = plan.selected[0] ? gridById(plan.selected[0]) : null;
+  if (!grid) return false;
+  const ok = await save(
+    async () => {
+      const deleted = await deleteGrid(grid.properties.id, grid.properties.version);
+      deletedVersions.set(deleted.id, deleted.version);
+    },
+    'plan.notice.deleted',
+    null,
+  );
+  if (ok) plan.selected = [];
+  return ok;
+}
+
+/** Moves the stack (back for undo, forward for redo) and saves the community as that state. */
+async function travel(direction: 'undo' | 'redo') {
+  const communityId = plan.communityId;
+  if (plan.busy || communityId === null) return false;
+  const target = direction === 'undo' ? stack.undo() : stack.redo();
+  if (!target) return false;
+  const back = () => {
+    if (direction === 'undo') stack.redo();
+    else stack.undo();
+    syncDepth();
+  };
+  const plan_ = changesToReach(plan.grids, target, deletedVersions);
+  if (!plan_.ok) {
+    back();
+    plan.problem = {
+      kind: 'error',
+      message: `grids ${plan_.missing.join(', ')} are gone`,
+      error: new Error('missing grids'),
+    };
+    return false;
+  }
+  if (plan_.changes.length === 0) {
+    syncDepth();
+    return true;
+  }
+  plan.busy = true;
+  plan.problem = null;
+  try {
+    const result = await applyGridChanges({ community: communityId, note: direction, changes: plan_.changes });
+    for (const d of result.deleted) deletedVersions.set(d.id, d.version);
+    await reload(false);
+    syncDepth();
+    plan.notice = direction === 'undo' ? 'plan.notice.undone' : 'plan.notice.redone';
+    plan.selected = plan.selected.filter((s) => target.has(s));
+    void checkTopology();
+    return true;
+  } catch (error) {
+    back();
+    plan.problem = problemOf(error, null);
+    return false;
+  } finally {
+    plan.busy = false;
+  }
+}
+
+export const undo = () => travel('undo');
+export const redo = () => travel('redo');
+
+export async function loadGridHistory(id: string) {
+  plan.gridHistory = await fetchGridHistory(id);
+}
+
+export async function restoreVersion(id: string, toVersion: number) {
+  const grid = gridById(id);
+  if (!grid) return false;
+  const ok = await save(
+    async () => {
+      await restoreGrid(id, grid.properties.version, toVersion);
+    },
+    'plan.notice.restored',
+    null,
+  );
+  if (ok) await loadGridHistory(id);
+  return ok;
+}
+
+/** Applies a topology fix (e.g. "give this gap to a neighbour"): a PATCH of that grid. */
+export async function applyGridFix(gridId: string, fix: GridRuleFix) {
+  const grid = gridById(gridId);
+  if (!grid) return false;
+  return save(
+    async () => {
+      await updateGrid(gridId, { version: grid.properties.version, geometry: fix.geometry });
+    },
+    'plan.notice.saved',
+    null,
+  );
+}
+
+export type { GridChangeRequest };
