@@ -280,6 +280,109 @@ describe('the planner workspace', () => {
     expect(Math.abs(area(merged) - area(target))).toBeLessThan(1);
   });
 
+  it('moves a vertex two grids share in both, saves them as one change, and undoes it with Ctrl+Z', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const before = await gridsOf(page, community);
+    const key = (p: Position) => `${p[0]!.toFixed(7)},${p[1]!.toFixed(7)}`;
+    const vertices = (g: GridFeature) => new Set(g.geometry.coordinates.flat(2).map(key));
+    // A vertex held by two or more grids, the one whose grids are largest (easiest to drag).
+    const holders = new Map<string, GridFeature[]>();
+    for (const g of before) for (const v of vertices(g)) holders.set(v, [...(holders.get(v) ?? []), g]);
+    const [vertexKey, pair] = [...holders.entries()]
+      .filter(([, gs]) => gs.length === 2)
+      .sort((a, b) => area(b[1][0]!) + area(b[1][1]!) - area(a[1][0]!) - area(a[1][1]!))[0]!;
+    const [edited, neighbour] = pair;
+    const vertex = vertexKey.split(',').map(Number);
+    await zoomTo(page, edited!);
+    await clickMap(page, deepInside(edited!));
+    await page.locator('[data-testid="plan-mode-edit"]').click();
+    await expect.poll(() => page.locator('[data-testid="plan-map"]').getAttribute('data-mode')).toBe('edit');
+    await page.waitForFunction(() => (window.__draw?.getSnapshot().length ?? 0) > 1);
+
+    // Drag it 12 px right and 8 px down, in small steps, as a hand would.
+    const from = await screenAt(page, vertex);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(from.x + i * 1.5, from.y + i);
+    await page.mouse.up();
+    await expect.poll(() => page.locator('[data-testid="plan-attributes"] li').count()).toBe(2);
+    await page.locator('[data-testid="plan-save-reshape"]').click();
+    await expect
+      .poll(
+        async () =>
+          (await gridsOf(page, community)).find((g) => g.properties.id === edited!.properties.id)!.properties.version,
+      )
+      .toBe(edited!.properties.version + 1);
+
+    const after = await gridsOf(page, community);
+    const editedAfter = after.find((g) => g.properties.id === edited!.properties.id)!;
+    const neighbourAfter = after.find((g) => g.properties.id === neighbour!.properties.id)!;
+    expect(neighbourAfter.properties.version).toBe(neighbour!.properties.version + 1);
+    // The vertex left both grids, and both have the one new position it went to.
+    const added = [...vertices(editedAfter)].filter((v) => !vertices(edited!).has(v));
+    expect(added).toHaveLength(1);
+    expect(vertices(editedAfter).has(vertexKey)).toBe(false);
+    expect(vertices(neighbourAfter).has(vertexKey)).toBe(false);
+    expect(vertices(neighbourAfter).has(added[0]!)).toBe(true);
+    // One change: the same changeId in both grids' newest history entries.
+    const changeIds = await Promise.all(
+      [edited!, neighbour!].map(async (g) => {
+        const h = await getJson<{ entries: { changeId: string }[] }>(page, `/api/grids/${g.properties.id}/history`);
+        return h.entries.at(-1)!.changeId;
+      }),
+    );
+    expect(changeIds[0]).toBe(changeIds[1]);
+
+    // Ctrl+Z puts the vertex back in both.
+    await page.keyboard.press('Control+z');
+    await expect
+      .poll(async () => {
+        const now = await gridsOf(page, community);
+        return [edited!, neighbour!].every((g) =>
+          vertices(now.find((n) => n.properties.id === g.properties.id)!).has(vertexKey),
+        );
+      })
+      .toBe(true);
+  });
+
+  it('edits a responsibility zone with the same tools: its unit, a delete, and undo of both', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const zonesOf = async () =>
+      (
+        await getJson<{
+          features: (Feature<MultiPolygon> & { properties: { id: string; unit: string; communityId: number } })[];
+        }>(page, '/api/zones')
+      ).features.filter((z) => z.properties.communityId === community);
+    const before = await zonesOf();
+    expect(before.length).toBeGreaterThan(0);
+    const zone = [...before].sort((a, b) => area(b) - area(a))[0]!;
+    await page.locator('[data-testid="plan-target-zones"]').click();
+    await zoomTo(page, zone);
+    await clickMap(page, deepInside(zone));
+    await expect.poll(() => page.locator('[data-testid="plan-zone-unit"]').inputValue()).toBe(zone.properties.unit);
+
+    await page.locator('[data-testid="plan-zone-unit"]').fill('新包保单位');
+    await page.locator('[data-testid="plan-save-zone"]').click();
+    await expect
+      .poll(async () => (await zonesOf()).find((z) => z.properties.id === zone.properties.id)?.properties.unit)
+      .toBe('新包保单位');
+
+    await page.locator('[data-testid="plan-delete"]').click();
+    await page.locator('[data-testid="plan-delete-confirm"]').click();
+    await expect.poll(async () => (await zonesOf()).length).toBe(before.length - 1);
+
+    // Undo brings the zone back under its id, then its old unit.
+    await page.locator('[data-testid="plan-undo"]').click();
+    await expect.poll(async () => (await zonesOf()).some((z) => z.properties.id === zone.properties.id)).toBe(true);
+    await page.keyboard.press('Control+z');
+    await expect
+      .poll(async () => (await zonesOf()).find((z) => z.properties.id === zone.properties.id)?.properties.unit)
+      .toBe(zone.properties.unit);
+    expect(await page.locator('[data-testid="plan-undo"]').isDisabled()).toBe(true);
+  });
+
   it('shows the second of two planners saving the same grid the conflict, with reload', async () => {
     const first = await signedIn('demo-planner');
     const community = await openPlan(first.page, first.baseUrl);

@@ -3,7 +3,8 @@ import type { MultiPolygon } from 'geojson';
 import { changesToReach, sameGeometry, stateOf } from '../../web/src/lib/plan/plan-changes';
 import { snapRings, snapToRings, type Project } from '../../web/src/lib/plan/snapping';
 import { gridLabels, labelWidth_px, metresPerPixel } from '../../web/src/lib/plan/plan-layers';
-import type { GridFeature, GridProps } from '../../web/src/lib/types';
+import type { GridFeature, GridProps, ZoneFeature } from '../../web/src/lib/types';
+import { zoneStateOf, zoneStepsToReach } from '../../web/src/lib/plan/zone-changes';
 
 const square = (x0: number, y0: number, size: number): MultiPolygon => ({
   type: 'MultiPolygon',
@@ -145,5 +146,39 @@ describe('gridLabels (labels where they fit)', () => {
     expect(label!.position[0]).toBeGreaterThan(106.6);
     expect(label!.position[0]).toBeLessThan(106.6018);
     expect(metresPerPixel(0, 0)).toBeCloseTo(40_075_016.686 / 512, 6);
+  });
+});
+
+describe('zoneStepsToReach (zone undo and redo as writes)', () => {
+  const zone = (id: string, version: number, geometry: MultiPolygon, name = `zone ${id}`): ZoneFeature => ({
+    type: 'Feature',
+    geometry,
+    properties: { id, communityId: 7, gridId: 'g', gridCode: '520115007001001', name, unit: '某单位', version },
+  });
+  const a = zone('a', 2, square(106.6, 26.6, 0.001));
+
+  it('patches a reshaped or renamed zone back, at its saved version', () => {
+    const moved = zone('a', 3, square(106.6, 26.6, 0.0012), 'renamed');
+    expect(zoneStepsToReach([moved], zoneStateOf([a]), new Map())).toEqual({
+      ok: true,
+      steps: [{ op: 'update', id: 'a', body: { version: 3, geometry: a.geometry, properties: { name: 'zone a' } } }],
+    });
+  });
+
+  it('deletes a zone the target lacks, and restores a deleted one under its id', () => {
+    expect(zoneStepsToReach([a], new Map(), new Map())).toEqual({
+      ok: true,
+      steps: [{ op: 'delete', id: 'a', version: 2 }],
+    });
+    expect(zoneStepsToReach([], zoneStateOf([a]), new Map([['a', 2]]))).toEqual({
+      ok: true,
+      steps: [{ op: 'restore', id: 'a', version: 2, geometry: a.geometry }],
+    });
+  });
+
+  it('refuses a step that would take more than one request (the zones changed under the page)', () => {
+    const b = zone('b', 1, square(106.601, 26.6, 0.001));
+    const result = zoneStepsToReach([], zoneStateOf([a, b]), new Map([['a', 2], ['b', 1]]));
+    expect(result.ok).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { TerraDraw } from 'terra-draw';
+import type { PlanStateHandle } from './lib/plan/plan-state.svelte';
 
 declare global {
   interface Window {
@@ -14,6 +15,8 @@ declare global {
     __layersReady?: Set<string>;
     /** Test hook: the planner map's terra-draw instance (/plan). */
     __draw?: TerraDraw;
+    /** Test and bench hook: the planner workspace's state (/plan). */
+    __plan?: PlanStateHandle;
   }
 }
 

@@ -5,12 +5,14 @@
  */
 import type {
   AreaDeleted,
+  CommunityHistory,
   CreateGridRequest,
   EditHistory,
   GridChangesRequest,
   GridChangesResult,
   GridCollection,
   GridFeature,
+  RenumberedGrids,
   UpdateGridRequest,
 } from '../types';
 import type { LineString } from 'geojson';
@@ -43,3 +45,11 @@ export const fetchGridHistory = (id: string, init?: RequestInit) =>
 
 export const restoreGrid = (id: string, version: number, toVersion: number) =>
   sendJson<GridFeature>('POST', `grids/${encodeURIComponent(id)}/restore`, { version, to_version: toVersion });
+
+/** POST /api/grids/renumber: every grid of the community, at the version the page holds. */
+export const renumberGrids = (community: number, grids: { id: string; version: number }[]) =>
+  sendJson<RenumberedGrids>('POST', 'grids/renumber', { community, grids });
+
+/** GET /api/grids/history?community=: the community's changes, newest first, a page at a time. */
+export const fetchCommunityHistory = (community: number, before?: string | null, init?: RequestInit) =>
+  getJson<CommunityHistory>('grids/history', { community, limit: 50, before: before ?? undefined }, init);

@@ -10,9 +10,10 @@ import { bbox as turfBbox, booleanPointInPolygon, centerOfMass, pointOnFeature }
 import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { COLOURS, type Rgba } from '../layers/colours';
 import { LABEL_FONT_FAMILY } from '../layers/labels';
-import type { GridFeature } from '../types';
+import type { GridFeature, ZoneFeature } from '../types';
 
 export const PLAN_GRIDS_LAYER_ID = 'plan-grids';
+export const PLAN_ZONES_LAYER_ID = 'plan-zones';
 export const PLAN_ISSUES_LAYER_ID = 'plan-issues';
 
 export const PLAN_COLOURS = {
@@ -50,7 +51,11 @@ export function labelWidth_px(text: string, size_px: number): number {
  * The grid's sequence (the last 3 digits of its CJ/T 349 code) when the name won't fit, the name
  * when it will, nothing when neither does: labels appear as the planner zooms in, never piled up.
  */
-export function gridLabels(grids: readonly GridFeature[], zoom: number, size_px = 12): GridLabel[] {
+export function gridLabels(
+  grids: readonly Feature<MultiPolygon, { id: string; name: string; code?: string }>[],
+  zoom: number,
+  size_px = 12,
+): GridLabel[] {
   const labels: GridLabel[] = [];
   for (const grid of grids) {
     const [west, south, east, north] = turfBbox(grid);
@@ -60,11 +65,11 @@ export function gridLabels(grids: readonly GridFeature[], zoom: number, size_px 
     const height_px = ((north - south) * 110_574) / scale;
     if (height_px < size_px * 1.5) continue;
     const name = grid.properties.name;
-    const sequence = grid.properties.code.slice(-3);
+    const sequence = grid.properties.code?.slice(-3) ?? '';
     const text =
       labelWidth_px(name, size_px) <= width_px * 0.8
         ? name
-        : labelWidth_px(sequence, size_px) <= width_px * 0.8
+        : sequence && labelWidth_px(sequence, size_px) <= width_px * 0.8
           ? sequence
           : null;
     if (!text) continue;
@@ -100,6 +105,8 @@ const areaLayer = (
 
 export type PlanLayerInput = {
   grids: GridFeature[];
+  /** With zones as what is edited: the zones (drawn and picked), the grids becoming context. */
+  zones: ZoneFeature[] | null;
   nearby: GridFeature[];
   selected: readonly string[];
   /** Grids drawn by terra-draw right now (being edited): left out here. */
@@ -113,6 +120,7 @@ export type PlanLayerInput = {
 };
 
 export function planLayers(input: PlanLayerInput): Layer[] {
+  if (input.zones) return zoneLayers(input, input.zones);
   const shown = input.grids.filter((g) => !input.hidden.has(g.properties.id));
   const selected = shown.filter((g) => input.selected.includes(g.properties.id));
   const layers: Layer[] = [
@@ -153,6 +161,44 @@ export function planLayers(input: PlanLayerInput): Layer[] {
     areaLayer('plan-selected', selected, [0, 0, 0, 0], PLAN_COLOURS.selectedLine, { width: 3.5 }),
     areaLayer('plan-pending', input.pending, PLAN_COLOURS.pendingFill, PLAN_COLOURS.pendingLine, { width: 2.5 }),
   ];
+  layers.push(...overlays(input));
+  layers.push(labelLayer(gridLabels(shown, input.zoom), input.zoom));
+  return layers;
+}
+
+/** Zones being edited: amber and pickable; the community's grids stay as outlines to draw inside. */
+function zoneLayers(input: PlanLayerInput, zones: ZoneFeature[]): Layer[] {
+  const shown = zones.filter((z) => !input.hidden.has(z.properties.id));
+  const selected = shown.filter((z) => input.selected.includes(z.properties.id));
+  return [
+    areaLayer('plan-nearby', [...input.nearby, ...input.grids], [0, 0, 0, 0], COLOURS.gridLine, {
+      width: 1.5,
+      beforeId: input.beforeId,
+    }),
+    new GeoJsonLayer<ZoneFeature['properties']>({
+      id: PLAN_ZONES_LAYER_ID,
+      data: shown,
+      pickable: true,
+      autoHighlight: true,
+      highlightColor: [217, 119, 6, 60],
+      filled: true,
+      stroked: true,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 1.5,
+      getFillColor: COLOURS.zoneFill,
+      getLineColor: COLOURS.zoneLine,
+      ...(input.beforeId ? { beforeId: input.beforeId } : {}),
+    }),
+    areaLayer('plan-selected', selected, [0, 0, 0, 0], PLAN_COLOURS.selectedLine, { width: 3.5 }),
+    areaLayer('plan-pending', input.pending, PLAN_COLOURS.pendingFill, PLAN_COLOURS.pendingLine, { width: 2.5 }),
+    ...overlays(input),
+    labelLayer(gridLabels(shown, input.zoom), input.zoom),
+  ];
+}
+
+/** A refused save's offending part (red) and a fix or another version's shape (green). */
+function overlays(input: PlanLayerInput): Layer[] {
+  const layers: Layer[] = [];
   if (input.fix) {
     layers.push(
       areaLayer(
@@ -177,26 +223,27 @@ export function planLayers(input: PlanLayerInput): Layer[] {
       ),
     );
   }
-  layers.push(
-    new TextLayer<GridLabel>({
-      id: 'plan-labels',
-      data: gridLabels(shown, input.zoom),
-      pickable: false,
-      characterSet: 'auto',
-      fontFamily: LABEL_FONT_FAMILY,
-      fontWeight: 600,
-      fontSettings: { sdf: true, fontSize: 64, buffer: 12, radius: 16 },
-      outlineWidth: 10,
-      outlineColor: COLOURS.labelOutline,
-      sizeUnits: 'pixels',
-      getSize: 12,
-      getColor: COLOURS.labelText,
-      getText: (label) => label.text,
-      getPosition: (label) => label.position,
-      getTextAnchor: 'middle',
-      getAlignmentBaseline: 'center',
-      updateTriggers: { getText: input.zoom },
-    }),
-  );
   return layers;
+}
+
+function labelLayer(labels: GridLabel[], zoom: number) {
+  return new TextLayer<GridLabel>({
+    id: 'plan-labels',
+    data: labels,
+    pickable: false,
+    characterSet: 'auto',
+    fontFamily: LABEL_FONT_FAMILY,
+    fontWeight: 600,
+    fontSettings: { sdf: true, fontSize: 64, buffer: 12, radius: 16 },
+    outlineWidth: 10,
+    outlineColor: COLOURS.labelOutline,
+    sizeUnits: 'pixels',
+    getSize: 12,
+    getColor: COLOURS.labelText,
+    getText: (label) => label.text,
+    getPosition: (label) => label.position,
+    getTextAnchor: 'middle',
+    getAlignmentBaseline: 'center',
+    updateTriggers: { getText: zoom },
+  });
 }

@@ -16,6 +16,8 @@ export type ModeContext = {
   /** The grid under a map click, if any (deck.gl picking). */
   pickGrid(point: { x: number; y: number }): string | null;
   grids(): readonly GridFeature[];
+  /** Whether a vertex or edge shared with a neighbour moves in both (grids yes; zones are saved one at a time). */
+  shareVertices(): boolean;
   selected(): readonly string[];
   select(id: string | null, add: boolean): void;
   /** A drawn polygon, to name and save. */
@@ -224,7 +226,9 @@ export function editMode(context: ModeContext): MapMode {
     // The editing actions key features by a top-level id.
     const neighbours = mergeNeighbours(context.grids(), working).map((g) => ({ ...g, id: g.properties.id }));
     let changed: GridFeature[] = [];
-    if (finish.action === 'dragCoordinate') {
+    if (!context.shareVertices()) {
+      // Nothing follows: the zone alone changes.
+    } else if (finish.action === 'dragCoordinate') {
       const moved = movedVertex(before, after);
       if (moved) {
         const result = moveSharedVertex(neighbours, moved.from, moved.to);

@@ -20,6 +20,7 @@ import {
   fetchCommunityGrids,
   fetchGridHistory,
   mergeGrids,
+  renumberGrids,
   restoreGrid,
   splitGrid,
   updateGrid,
@@ -28,6 +29,7 @@ import { fetchGrids } from '../api/grids';
 import { fetchRegions } from '../api/regions';
 import { fetchZones } from '../api/zones';
 import { fetchTopology } from '../api/topology';
+import { t } from '../i18n/index.svelte';
 import { editHistory, type EditHistory } from '../editing';
 import type { BoundaryData } from '../map/offline-style';
 import type {
@@ -43,9 +45,13 @@ import type {
   ZoneFeature,
 } from '../types';
 import { changesToReach, stateOf, type CommunityState, type EditableGridProps } from './plan-changes';
+import { zoneStateOf, zoneStepsToReach, type ZonesState } from './zone-changes';
+import { createZone, deleteZone, fetchZoneHistory, restoreZone, updateZone } from '../api/zone-writes';
 
 export type Bounds = [number, number, number, number];
 export type PlanModeId = 'browse' | 'draw' | 'edit' | 'split';
+/** What the tools edit: the community's grids, or the responsibility zones inside them. */
+export type PlanTarget = 'grids' | 'zones';
 
 /** The undo stack keeps at least this many steps (issue 7 asks for 100). */
 export const UNDO_STEPS = 200;
@@ -53,7 +59,9 @@ export const UNDO_STEPS = 200;
 /** A save waiting on the planner: a drawn grid to name, or a reshape to confirm. */
 export type PendingSave =
   | { kind: 'create'; geometry: Polygon | MultiPolygon; properties: EditableGridProps }
-  | { kind: 'reshape'; grids: GridFeature[] };
+  | { kind: 'reshape'; grids: GridFeature[] }
+  | { kind: 'create-zone'; geometry: Polygon | MultiPolygon; name: string; unit: string; gridId: string | null }
+  | { kind: 'reshape-zone'; zone: ZoneFeature };
 
 /** What the server said about the last save that didn't go through. */
 export type Problem =
@@ -81,6 +89,7 @@ class PlanState {
   /** The community's responsibility zones (for search and the selected grid's list). */
   zones = $state.raw<ZoneFeature[]>([]);
   selected = $state<string[]>([]);
+  target = $state<PlanTarget>('grids');
   mode = $state<PlanModeId>('browse');
   pending = $state.raw<PendingSave | null>(null);
   problem = $state.raw<Problem | null>(null);
@@ -101,6 +110,7 @@ class PlanState {
 }
 
 export const plan = new PlanState();
+export type PlanStateHandle = PlanState;
 
 let stack: EditHistory<CommunityState> = editHistory(UNDO_STEPS);
 /** Grids deleted during the session, with the version deleted: undoing brings them back by id. */
@@ -108,9 +118,30 @@ let stack: EditHistory<CommunityState> = editHistory(UNDO_STEPS);
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
 const deletedVersions = new Map<string, number>();
 
+/** The zones' own undo stack: zone writes are one zone at a time, so each step is one request. */
+let zoneStack: EditHistory<ZonesState> = editHistory(UNDO_STEPS);
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const deletedZoneVersions = new Map<string, number>();
+
 function syncDepth() {
-  plan.undoDepth = stack.undoDepth;
-  plan.redoDepth = stack.redoDepth;
+  const current = plan.target === 'zones' ? zoneStack : stack;
+  plan.undoDepth = current.undoDepth;
+  plan.redoDepth = current.redoDepth;
+}
+
+export const zoneById = (id: string) => plan.zones.find((z) => z.properties.id === id) ?? null;
+
+/** Switches what the tools edit; the selection and any unsaved drawing are dropped. */
+export function setTarget(target: PlanTarget) {
+  if (plan.target === target) return;
+  plan.target = target;
+  plan.selected = [];
+  plan.pending = null;
+  plan.problem = null;
+  plan.preview = null;
+  plan.mode = 'browse';
+  plan.gridHistory = null;
+  syncDepth();
 }
 
 export function community(): RegionProps | null {
@@ -223,6 +254,20 @@ async function loadSurroundings(id: number, [west, south, east, north]: Bounds) 
   if (plan.communityId !== id) return;
   plan.nearby = (around.features as GridFeature[]).filter((g) => g.properties.communityId !== id);
   plan.zones = (zones.features as ZoneFeature[]).filter((z) => z.properties.communityId === id);
+  zoneStack = editHistory(UNDO_STEPS);
+  zoneStack.reset(zoneStateOf(plan.zones));
+  deletedZoneVersions.clear();
+  syncDepth();
+}
+
+/** The community's zones again (after a zone write), without touching the undo stack. */
+async function reloadZones() {
+  const id = plan.communityId;
+  const feature = communityFeature();
+  if (id === null || !feature) return;
+  const collection = await fetchZones(turfBbox(feature) as Bounds);
+  if (plan.communityId !== id) return;
+  plan.zones = (collection.features as ZoneFeature[]).filter((z) => z.properties.communityId === id);
 }
 
 export async function checkTopology() {
@@ -268,8 +313,13 @@ async function save(run: () => Promise<void>, notice: string, mine: PendingSave 
   plan.preview = null;
   try {
     await run();
-    await reload(false);
-    stack.push(stateOf(plan.grids));
+    if (plan.target === 'zones') {
+      await reloadZones();
+      zoneStack.push(zoneStateOf(plan.zones));
+    } else {
+      await reload(false);
+      stack.push(stateOf(plan.grids));
+    }
     syncDepth();
     plan.notice = notice;
     plan.pending = null;
@@ -311,6 +361,43 @@ export async function savePending(geometry?: MultiPolygon) {
   const pending = plan.pending;
   const communityId = plan.communityId;
   if (!pending || communityId === null) return false;
+  if (pending.kind === 'create-zone') {
+    const next = geometry ? { ...pending, geometry } : pending;
+    plan.pending = next;
+    if (!next.gridId) {
+      plan.problem = { kind: 'error', message: 'no grid', error: new Error(t('plan.zoneNoGrid')) };
+      return false;
+    }
+    let createdId: string | null = null;
+    const ok = await save(
+      async () => {
+        const created = await createZone({
+          grid: next.gridId!,
+          geometry: next.geometry,
+          properties: { name: next.name, unit: next.unit },
+        });
+        createdId = created.properties.id;
+      },
+      'plan.notice.created',
+      next,
+    );
+    if (ok && createdId) {
+      plan.selected = [createdId];
+      plan.mode = 'browse';
+    }
+    return ok;
+  }
+  if (pending.kind === 'reshape-zone') {
+    const zone = geometry ? { ...pending.zone, geometry } : pending.zone;
+    plan.pending = { kind: 'reshape-zone', zone };
+    return save(
+      async () => {
+        await updateZone(zone.properties.id, { version: zone.properties.version, geometry: zone.geometry });
+      },
+      'plan.notice.saved',
+      { kind: 'reshape-zone', zone },
+    );
+  }
   if (pending.kind === 'create') {
     const next = geometry ? { ...pending, geometry } : pending;
     plan.pending = next;
@@ -365,6 +452,11 @@ export async function overwrite() {
   if (problem?.kind !== 'conflict' || !problem.mine) return false;
   const current = problem.details.current;
   const mine = problem.mine;
+  if (mine.kind === 'reshape-zone') {
+    const zone = { ...mine.zone, properties: { ...mine.zone.properties, version: current.properties.version } };
+    plan.pending = { kind: 'reshape-zone', zone };
+    return savePending();
+  }
   if (mine.kind === 'reshape') {
     plan.pending = {
       kind: 'reshape',
@@ -402,6 +494,33 @@ export async function saveAttributes(id: string, properties: Partial<EditableGri
     'plan.notice.saved',
     null,
   );
+}
+
+export async function saveZoneAttributes(id: string, properties: { name?: string; unit?: string }) {
+  const zone = zoneById(id);
+  if (!zone) return false;
+  return save(
+    async () => {
+      await updateZone(id, { version: zone.properties.version, properties });
+    },
+    'plan.notice.saved',
+    null,
+  );
+}
+
+export async function deleteSelectedZone() {
+  const zone = plan.selected[0] ? zoneById(plan.selected[0]) : null;
+  if (!zone) return false;
+  const ok = await save(
+    async () => {
+      const deleted = await deleteZone(zone.properties.id, zone.properties.version);
+      deletedZoneVersions.set(deleted.id, deleted.version);
+    },
+    'plan.notice.zoneDeleted',
+    null,
+  );
+  if (ok) plan.selected = [];
+  return ok;
 }
 
 export async function splitSelected(line: LineString) {
@@ -455,6 +574,7 @@ export async function deleteSelected() {
 async function travel(direction: 'undo' | 'redo') {
   const communityId = plan.communityId;
   if (plan.busy || communityId === null) return false;
+  if (plan.target === 'zones') return travelZones(direction);
   const target = direction === 'undo' ? stack.undo() : stack.redo();
   if (!target) return false;
   const back = () => {
@@ -496,19 +616,76 @@ async function travel(direction: 'undo' | 'redo') {
   }
 }
 
+/**
+ * Undo and redo for zones. A zone step changed one zone, so going back is one request (a PATCH, a
+ * DELETE, or a restore of a deleted zone under its id): all of it or none, as for grids.
+ */
+async function travelZones(direction: 'undo' | 'redo') {
+  const target = direction === 'undo' ? zoneStack.undo() : zoneStack.redo();
+  if (!target) return false;
+  const back = () => {
+    if (direction === 'undo') zoneStack.redo();
+    else zoneStack.undo();
+    syncDepth();
+  };
+  const steps = zoneStepsToReach(plan.zones, target, deletedZoneVersions);
+  if (!steps.ok) {
+    back();
+    plan.problem = { kind: 'error', message: steps.message, error: new Error(steps.message) };
+    return false;
+  }
+  plan.busy = true;
+  plan.problem = null;
+  try {
+    for (const step of steps.steps) {
+      if (step.op === 'update') await updateZone(step.id, step.body);
+      else if (step.op === 'delete')
+        deletedZoneVersions.set(step.id, (await deleteZone(step.id, step.version)).version);
+      else await restoreZone(step.id, step.version, step.version, step.geometry);
+    }
+    await reloadZones();
+    syncDepth();
+    plan.notice = direction === 'undo' ? 'plan.notice.undone' : 'plan.notice.redone';
+    plan.selected = plan.selected.filter((s) => target.has(s));
+    void checkTopology();
+    return true;
+  } catch (error) {
+    back();
+    plan.problem = problemOf(error, null);
+    return false;
+  } finally {
+    plan.busy = false;
+  }
+}
+
 export const undo = () => travel('undo');
 export const redo = () => travel('redo');
 
+/** Renumbers the community's CJ/T 349 sequence west to east, north to south, as one change. */
+export async function renumber() {
+  const communityId = plan.communityId;
+  if (communityId === null) return false;
+  const grids = plan.grids.map((g) => ({ id: g.properties.id, version: g.properties.version }));
+  return save(
+    async () => {
+      await renumberGrids(communityId, grids);
+    },
+    'plan.notice.renumbered',
+    null,
+  );
+}
+
 export async function loadGridHistory(id: string) {
-  plan.gridHistory = await fetchGridHistory(id);
+  plan.gridHistory = plan.target === 'zones' ? await fetchZoneHistory(id) : await fetchGridHistory(id);
 }
 
 export async function restoreVersion(id: string, toVersion: number) {
-  const grid = gridById(id);
-  if (!grid) return false;
+  const area = plan.target === 'zones' ? zoneById(id) : gridById(id);
+  if (!area) return false;
   const ok = await save(
     async () => {
-      await restoreGrid(id, grid.properties.version, toVersion);
+      if (plan.target === 'zones') await restoreZone(id, area.properties.version, toVersion);
+      else await restoreGrid(id, area.properties.version, toVersion);
     },
     'plan.notice.restored',
     null,
