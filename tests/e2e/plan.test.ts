@@ -383,6 +383,46 @@ describe('the planner workspace', () => {
     expect(await page.locator('[data-testid="plan-undo"]').isDisabled()).toBe(true);
   });
 
+  it('snaps a drawn vertex onto a neighbouring grid’s corner within the pixel tolerance, and not when snapping is off', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const target = largest(await gridsOf(page, community));
+    await zoomTo(page, target);
+    const corner = target.geometry.coordinates[0]![0]![1]!;
+    const centre = deepInside(target);
+    const drawnFirstVertex = async (snap: boolean) => {
+      const box = page.locator('[data-testid="plan-snapping"]');
+      if (snap) await box.check();
+      else await box.uncheck();
+      await page.locator('[data-testid="plan-mode-draw"]').click();
+      const at = await screenAt(page, corner);
+      // 4 px right and 3 px down of the corner (5 px away: inside the 10 px tolerance).
+      await page.mouse.click(at.x + 4, at.y + 3);
+      await page.waitForTimeout(350);
+      const c = await screenAt(page, centre);
+      await page.mouse.click(c.x, c.y);
+      await page.waitForTimeout(350);
+      await page.mouse.click(c.x + 40, c.y + 30);
+      await page.waitForTimeout(350);
+      await page.mouse.click(at.x + 4, at.y + 3); // closes on the first point
+      await page.locator('[data-testid="plan-save-new"]').waitFor();
+      const first = await page.evaluate(() => {
+        const pending = window.__plan!.pending;
+        return pending?.kind === 'create' && pending.geometry.type === 'Polygon'
+          ? pending.geometry.coordinates[0]![0]!
+          : null;
+      });
+      await page.locator('[data-testid="plan-attributes"] button', { hasText: /放弃/ }).click();
+      await page.locator('[data-testid="plan-mode-browse"]').click();
+      return first!;
+    };
+    expect(await drawnFirstVertex(true)).toEqual(corner);
+    const free = await drawnFirstVertex(false);
+    expect(free).not.toEqual(corner);
+    // Off by about the 5 px offset, in metres at this zoom.
+    expect(Math.hypot(free[0]! - corner[0]!, free[1]! - corner[1]!)).toBeGreaterThan(1e-7);
+  });
+
   it('shows the second of two planners saving the same grid the conflict, with reload', async () => {
     const first = await signedIn('demo-planner');
     const community = await openPlan(first.page, first.baseUrl);
@@ -405,6 +445,11 @@ describe('the planner workspace', () => {
     await problem.waitFor();
     expect(await problem.getAttribute('data-kind')).toBe('conflict');
     expect(await problem.textContent()).toContain('demo-planner');
+    // Both versions of the name, side by side.
+    const fields = second.page.locator('[data-testid="plan-conflict-fields"]');
+    expect(await fields.textContent()).toContain(`${original}（乙）`);
+    expect(await fields.textContent()).toContain(`${original}（甲）`);
+    expect(await second.page.locator('[data-testid="plan-conflict-overwrite"]').isVisible()).toBe(true);
     // Nothing was overwritten.
     const saved = (await gridsOf(second.page, community)).find((g) => g.properties.id === target.properties.id)!;
     expect(saved.properties.name).toBe(`${original}（甲）`);

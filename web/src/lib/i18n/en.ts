@@ -642,4 +642,6 @@ export const en: Messages = {
     'This community has {count} responsibility zones. Click one on the map, or draw a new one.',
   'plan.zoneNoGrid': "Draw the zone inside a grid: its middle lies in none of the community's grids.",
   'plan.notice.zoneDeleted': 'Zone deleted',
+  'plan.conflict.mine': 'Mine',
+  'plan.conflict.theirs': 'Saved',
 };

@@ -621,6 +621,8 @@ export const zhCN = {
   'plan.zone.nothingSelectedHint': '本社区有 {count} 个责任区域。点击地图上的责任区域，或用“绘制”新建。',
   'plan.zoneNoGrid': '责任区域要画在网格内：它的中心不在本社区的任何网格里。',
   'plan.notice.zoneDeleted': '已删除责任区域',
+  'plan.conflict.mine': '我的',
+  'plan.conflict.theirs': '已保存的',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

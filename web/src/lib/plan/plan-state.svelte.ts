@@ -61,7 +61,9 @@ export type PendingSave =
   | { kind: 'create'; geometry: Polygon | MultiPolygon; properties: EditableGridProps }
   | { kind: 'reshape'; grids: GridFeature[] }
   | { kind: 'create-zone'; geometry: Polygon | MultiPolygon; name: string; unit: string; gridId: string | null }
-  | { kind: 'reshape-zone'; zone: ZoneFeature };
+  | { kind: 'reshape-zone'; zone: ZoneFeature }
+  /** Not drawn: an attribute edit, kept so a conflict can show it beside the saved one. */
+  | { kind: 'attributes'; table: 'grid' | 'zone'; id: string; properties: Record<string, unknown> };
 
 /** What the server said about the last save that didn't go through. */
 export type Problem =
@@ -452,6 +454,19 @@ export async function overwrite() {
   if (problem?.kind !== 'conflict' || !problem.mine) return false;
   const current = problem.details.current;
   const mine = problem.mine;
+  if (mine.kind === 'attributes') {
+    // Mine on top of theirs: the fields I changed, at the version now saved.
+    const version = current.properties.version;
+    const properties = mine.properties;
+    return save(
+      async () => {
+        if (mine.table === 'zone') await updateZone(mine.id, { version, properties });
+        else await updateGrid(mine.id, { version, properties });
+      },
+      'plan.notice.saved',
+      mine,
+    );
+  }
   if (mine.kind === 'reshape-zone') {
     const zone = { ...mine.zone, properties: { ...mine.zone.properties, version: current.properties.version } };
     plan.pending = { kind: 'reshape-zone', zone };
@@ -492,7 +507,7 @@ export async function saveAttributes(id: string, properties: Partial<EditableGri
       await updateGrid(id, { version: grid.properties.version, properties });
     },
     'plan.notice.saved',
-    null,
+    { kind: 'attributes', table: 'grid', id, properties },
   );
 }
 
@@ -504,7 +519,7 @@ export async function saveZoneAttributes(id: string, properties: { name?: string
       await updateZone(id, { version: zone.properties.version, properties });
     },
     'plan.notice.saved',
-    null,
+    { kind: 'attributes', table: 'zone', id, properties },
   );
 }
 
