@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { TerraDraw } from 'terra-draw';
-import type { PlanStateHandle } from './lib/plan/plan-state.svelte';
+import type { MultiPolygon, Polygon } from 'geojson';
 
 declare global {
   interface Window {
@@ -15,8 +15,15 @@ declare global {
     __layersReady?: Set<string>;
     /** Test hook: the planner map's terra-draw instance (/plan). */
     __draw?: TerraDraw;
-    /** Test and bench hook: the planner workspace's state (/plan). */
-    __plan?: PlanStateHandle;
+    /**
+     * Test and bench hook: the planner workspace's state (/plan), typed here by the parts tests read
+     * and benches write (the state module itself uses Svelte runes, which plain tsc can't check).
+     */
+    __plan?: {
+      pending: { kind: string; geometry?: Polygon | MultiPolygon } | null;
+      nearby: unknown[];
+      grids: unknown[];
+    };
   }
 }
 

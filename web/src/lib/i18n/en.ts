@@ -644,4 +644,6 @@ export const en: Messages = {
   'plan.notice.zoneDeleted': 'Zone deleted',
   'plan.conflict.mine': 'Mine',
   'plan.conflict.theirs': 'Saved',
+  'plan.legend': 'Legend',
+  'plan.legend.fix': 'A fix, or another version',
 };

@@ -623,6 +623,8 @@ export const zhCN = {
   'plan.notice.zoneDeleted': '已删除责任区域',
   'plan.conflict.mine': '我的',
   'plan.conflict.theirs': '已保存的',
+  'plan.legend': '图例',
+  'plan.legend.fix': '修正方案 / 另一版本',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

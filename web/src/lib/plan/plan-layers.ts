@@ -116,6 +116,8 @@ export type PlanLayerInput = {
   fix: MultiPolygon | null;
   issues: IssueFeature[];
   zoom: number;
+  /** Hover highlight, when a click selects (browsing), not while drawing or reshaping. */
+  highlight: boolean;
   beforeId?: string;
 };
 
@@ -132,7 +134,7 @@ export function planLayers(input: PlanLayerInput): Layer[] {
       id: PLAN_GRIDS_LAYER_ID,
       data: shown,
       pickable: true,
-      autoHighlight: true,
+      autoHighlight: input.highlight,
       highlightColor: [37, 99, 235, 50],
       filled: true,
       stroked: true,
@@ -179,7 +181,7 @@ function zoneLayers(input: PlanLayerInput, zones: ZoneFeature[]): Layer[] {
       id: PLAN_ZONES_LAYER_ID,
       data: shown,
       pickable: true,
-      autoHighlight: true,
+      autoHighlight: input.highlight,
       highlightColor: [217, 119, 6, 60],
       filled: true,
       stroked: true,

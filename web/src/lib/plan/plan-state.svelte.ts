@@ -112,7 +112,6 @@ class PlanState {
 }
 
 export const plan = new PlanState();
-export type PlanStateHandle = PlanState;
 
 let stack: EditHistory<CommunityState> = editHistory(UNDO_STEPS);
 /** Grids deleted during the session, with the version deleted: undoing brings them back by id. */
@@ -422,6 +421,8 @@ export async function savePending(geometry?: MultiPolygon) {
     }
     return ok;
   }
+  // An attribute edit is saved by saveAttributes, never left pending.
+  if (pending.kind === 'attributes') return false;
   // A reshape: one grid is a PATCH; several (a shared vertex moved) are one change.
   const grids = geometry && pending.grids.length === 1 ? [{ ...pending.grids[0]!, geometry }] : pending.grids;
   plan.pending = { kind: 'reshape', grids };
