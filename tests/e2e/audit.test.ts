@@ -12,10 +12,8 @@ import { area, bbox, booleanPointInPolygon, point } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditResponse, MeResponse, RegionCollection, StationCollection } from '../../server/src/contracts';
-import { openSession, type Session } from './browser';
-
-const DEMO_PASSWORD = 'wangge-demo';
+import type { AuditResponse, RegionCollection, StationCollection } from '../../server/src/contracts';
+import { openSession, signInByApi, type Session } from './browser';
 
 let session: Session | undefined;
 
@@ -36,16 +34,7 @@ const getJson = <T>(page: Page, url: string) => page.evaluate((u) => fetch(u).th
 async function signedInAt(username: string, path: string) {
   session = await openSession({ width: 1366, height: 860 });
   const { page, baseUrl } = session;
-  await page.goto(`${baseUrl}/api/health`);
-  const me = await page.evaluate(
-    ({ username, password }) =>
-      fetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      }).then((r) => r.json() as Promise<MeResponse>),
-    { username, password: DEMO_PASSWORD },
-  );
+  const me = await signInByApi(page, baseUrl, username);
   expect(me.username).toBe(username);
   await page.goto(`${baseUrl}${path}`);
   return { page, me };

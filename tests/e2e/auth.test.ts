@@ -10,9 +10,7 @@ import { pointOnFeature } from '@turf/turf';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GridCollection, HereResponse, RegionCollection } from '../../server/src/contracts';
-import { openApp, type Session } from './browser';
-
-const DEMO_PASSWORD = 'wangge-demo';
+import { DEMO_PASSWORD, openApp, type Session } from './browser';
 
 let session: Session | undefined;
 

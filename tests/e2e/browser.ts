@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { inject } from 'vitest';
+import type { MeResponse } from '../../server/src/contracts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH };
@@ -92,5 +93,25 @@ export async function fitDistrict(page: Page) {
         window.__map!.fitBounds(b, { padding: { top: 30, bottom: 30, left: 380, right: 30 }, animate: false });
       }),
     config.bounds,
+  );
+}
+
+/** The demo accounts' password (see the README). */
+export const DEMO_PASSWORD = 'wangge-demo';
+
+/**
+ * Signs `username` in through `POST /api/auth/login` from the page (the cookie is the context's),
+ * without the dialog (auth.test.ts tests that). Leaves the page on /api/health.
+ */
+export async function signInByApi(page: Page, baseUrl: string, username: string, password = DEMO_PASSWORD) {
+  await page.goto(`${baseUrl}/api/health`);
+  return page.evaluate(
+    ({ username, password }) =>
+      fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      }).then((r) => r.json() as Promise<MeResponse>),
+    { username, password },
   );
 }

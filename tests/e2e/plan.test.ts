@@ -9,10 +9,8 @@ import { area, bbox, booleanPointInPolygon, point } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GridCollection, GridFeature, MeResponse } from '../../server/src/contracts';
-import { openSession, type Session } from './browser';
-
-const DEMO_PASSWORD = 'wangge-demo';
+import type { GridCollection, GridFeature } from '../../server/src/contracts';
+import { openSession, signInByApi, type Session } from './browser';
 
 const sessions: Session[] = [];
 
@@ -31,16 +29,7 @@ async function signedIn(username: string) {
   const session = await openSession({ width: 1400, height: 900 });
   sessions.push(session);
   const { page, baseUrl } = session;
-  await page.goto(`${baseUrl}/api/health`);
-  const me = await page.evaluate(
-    ({ username, password }) =>
-      fetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      }).then((r) => r.json() as Promise<MeResponse>),
-    { username, password: DEMO_PASSWORD },
-  );
+  const me = await signInByApi(page, baseUrl, username);
   expect(me.username).toBe(username);
   return { page, baseUrl, me };
 }

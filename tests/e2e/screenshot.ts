@@ -16,7 +16,7 @@ import { startAppServer } from './app-server';
 import { area, pointOnFeature } from '@turf/turf';
 import type { Page } from 'playwright-core';
 import type { GridCollection } from '../../server/src/contracts';
-import { fitDistrict, openAppAt, openSessionAt, type Session } from './browser';
+import { fitDistrict, openAppAt, openSessionAt, signInByApi, type Session } from './browser';
 
 const outIndex = process.argv.indexOf('--out');
 const pageIndex = process.argv.indexOf('--page');
@@ -29,14 +29,7 @@ const path =
 
 /** The planner workspace: a community's grids, the largest in edit mode with its handles. */
 async function planPage(page: Page, baseUrl: string) {
-  await page.goto(`${baseUrl}/api/health`);
-  await page.evaluate(() =>
-    fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'demo-planner', password: 'wangge-demo' }),
-    }),
-  );
+  await signInByApi(page, baseUrl, 'demo-planner');
   await page.goto(`${baseUrl}/plan`);
   await page.waitForFunction(
     () => window.__mapReady === true && window.__layersReady?.has('plan-grids') === true,
