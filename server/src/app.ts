@@ -10,6 +10,8 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import { HttpError, errorHandler } from './errors';
 import { basemapRoutes } from './routes/basemap.routes';
+import { exportRoutes } from './routes/export.routes';
+import { exportService } from './export/export.service';
 import { coverageRoutes } from './routes/coverage.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { gridsRoutes } from './routes/grids.routes';
@@ -40,6 +42,7 @@ import { stationEditsService, stationsService } from './services/stations.servic
 import { zonesService } from './services/zones.service';
 import { gridEditsService } from './services/grid-edits.service';
 import { topologyService } from './services/topology.service';
+import { draftingService } from './services/drafting.service';
 import { routingService } from './services/routing.service';
 import { isochronesService } from './services/isochrones.service';
 import { isochronesRoutes } from './routes/isochrones.routes';
@@ -85,6 +88,8 @@ export function createServices(database: Database, config: Omit<AppConfig, 'base
     stationEdits: stationEditsService(db),
     gridEdits: gridEditsService(db, { hidePersonalData: config.hidePersonalData ?? false }),
     topology: topologyService(db),
+    exports: exportService(db, { hidePersonalData: config.hidePersonalData ?? false }),
+    drafting: draftingService(db),
     auth: authService(db, {
       ...DEFAULT_AUTH_OPTIONS,
       ...(config.sessionTtl_s ? { sessionTtl_s: config.sessionTtl_s } : {}),
@@ -140,7 +145,7 @@ export function createApp(deps: {
   api.get('/openapi.json', access.public, (_req, res) => {
     res.json((openApi ??= openApiDocument(routeTable(app))));
   });
-  api.use(regionsRoutes(services.regions, services.topology));
+  api.use(regionsRoutes(services.regions, services.topology, services.drafting));
   api.use(gridsRoutes(services.grids, services.gridEdits));
   api.use(zonesRoutes(services.zones, services.gridEdits));
   api.use(stationsRoutes(services.stations, services.stationEdits));
@@ -149,6 +154,7 @@ export function createApp(deps: {
   api.use(auditRoutes(services.audit, services.auditSites));
   api.use(isochronesRoutes(services.isochrones));
   api.use(basemapRoutes(services.basemap));
+  api.use(exportRoutes(services.exports));
   api.use((req) => {
     throw new HttpError(
       404,

@@ -34,6 +34,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/openapi.json': 'public',
   'GET /api/regions': 'public',
   'GET /api/regions/:id/topology': 'admin,official,planner',
+  'POST /api/regions/:id/draft-grids': 'admin,planner',
   'GET /api/grids': 'public',
   'POST /api/grids/merge': 'admin,planner',
   'POST /api/grids/changes': 'admin,planner',
@@ -63,6 +64,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/audit/sites': 'admin,official,planner',
   'GET /api/isochrones': 'public',
   'GET /api/basemap': 'public',
+  'GET /api/export/:layer': 'signed-in',
 };
 
 const ruleName = (rule: AccessRule | null) =>

@@ -30,3 +30,5 @@ export * from './geometry';
 export * from './grid-writes';
 export * from './grid-changes';
 export * from './topology';
+export * from './drafting';
+export * from './export';

@@ -152,3 +152,68 @@ export const lengthM = (g: G) => sql<number>`ST_Length(${g}::geography)`;
 
 /** `ST_Union(a, b)`: two geometries dissolved into one (the two-argument form, not the aggregate). */
 export const unionOf = (a: G, b: G) => sql<Geom>`ST_Union(${a}, ${b})`;
+
+// File import and export (issue 8).
+
+/** `ST_AsGeoJSON(g, decimals)::json`: for files, which want more than the API's 7 decimals (8 ≈ 1 mm). */
+export const asGeoJsonDecimals = <T extends Geometry = Geometry>(g: G, decimals: number) =>
+  sql<T>`ST_AsGeoJSON(${g}, ${decimals}::int)::json`;
+
+/** `ST_SetSRID(ST_GeomFromGeoJSON(text), 4326)` of a text column or expression (a staged row's GeoJSON). */
+export const fromGeoJsonText = (text: Expression<string> | RawBuilder<string>) =>
+  sql<Geom>`ST_SetSRID(ST_GeomFromGeoJSON(${text}), 4326)`;
+
+/** `ST_ForcePolygonCCW(g)`: exterior rings counter-clockwise, holes clockwise (RFC 7946's right-hand rule). */
+export const forcePolygonCcw = (g: G) => sql<Geom>`ST_ForcePolygonCCW(${g})`;
+
+/** `ST_Relate(a, b, '2********')`: the interiors share an area (not just an edge or a corner). */
+export const interiorsOverlap = (a: G, b: G) => sql<boolean>`ST_Relate(${a}, ${b}, '2********')`;
+
+/** `ST_Perimeter(g::geography)`: metres of boundary on the spheroid. */
+export const perimeterM = (g: G) => sql<number>`ST_Perimeter(${g}::geography)`;
+
+/** `ST_Translate(g, dLng, dLat)`: moved by degrees (a trial coordinate-system offset). */
+export const translated = (g: G, dLng: number, dLat: number) =>
+  sql<Geom>`ST_Translate(${g}, ${dLng}::float8, ${dLat}::float8)`;
+
+/** `ST_Expand(g, degrees)`: the bounding box grown by `degrees` on every side. */
+export const expandedBox = (g: G, degrees: number) => sql<Geom>`ST_Expand(${g}, ${degrees}::float8)`;
+
+/** `a <-> b` on geometry: KNN by degrees, index-assisted; re-rank a shortlist by `metersBetween`. */
+export const planarKnn = (a: G, b: G) => sql<number>`${a} <-> ${b}`;
+
+// Drafting grids from street blocks (issue 8).
+
+/** `encode(ST_AsEWKB(g), 'hex')`: a geometry exactly, every double intact, to hand back later as it was. */
+export const ewkbHex = (g: G) => sql<string>`encode(ST_AsEWKB(${g}), 'hex')`;
+
+/** `ST_GeomFromEWKB(decode(hex, 'hex'))`: the geometry `ewkbHex` gave out. */
+export const fromEwkbHex = (hex: Expression<string> | RawBuilder<string>) =>
+  sql<Geom>`ST_GeomFromEWKB(decode(${hex}, 'hex'))`;
+
+/** `ST_Centroid(g)`: the area centroid (may lie outside a concave polygon; for distances only). */
+export const centroidOf = (g: G) => sql<Geom>`ST_Centroid(${g})`;
+
+/** `ST_CollectionExtract(g, 2)`: keep lines only (a boundary intersection also yields points). */
+export const linesOnly = (g: G) => sql<Geom>`ST_CollectionExtract(${g}, 2)`;
+
+/** `ST_Length(ST_BoundingDiagonal(g)::geography)`: the bounding box's diagonal, metres. */
+export const boundingDiagonalM = (g: G) => sql<number>`ST_Length(ST_BoundingDiagonal(${g})::geography)`;
+
+/** `ST_SnapToGrid(g, size)`: every vertex rounded to a multiple of `size` degrees. */
+export const snappedToGrid = (g: G, size: number) => sql<Geom>`ST_SnapToGrid(${g}, ${size}::float8)`;
+
+/**
+ * `ST_Intersection(a, b, gridSize)`: overlay snap-rounded to a grid of `gridSize` degrees (GEOS
+ * OverlayNG), which cannot fail with a TopologyException as the floating overlay can. Embedded
+ * PGlite (GEOS 3.14) answers such an exception with no rows at all rather than an error.
+ */
+export const intersectionOnGrid = (a: G, b: G, gridSize: number) =>
+  sql<Geom>`ST_Intersection(${a}, ${b}, ${gridSize}::float8)`;
+
+/** `COALESCE(ST_Difference(a, b, gridSize), a)`: as `difference`, snap-rounded (see intersectionOnGrid). */
+export const differenceOnGrid = (a: G, b: G, gridSize: number) =>
+  sql<Geom>`COALESCE(ST_Difference(${a}, ${b}, ${gridSize}::float8), ${a})`;
+
+/** `ST_Union(g, gridSize)` aggregate, snap-rounded (see intersectionOnGrid). */
+export const unionAggOnGrid = (g: G, gridSize: number) => sql<Geom>`ST_Union(${g}, ${gridSize}::float8)`;

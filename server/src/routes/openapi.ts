@@ -28,8 +28,10 @@ import {
   NearestQuery,
   ReachableQuery,
   RegionsQuery,
+  DraftGridsBody,
   StationsQuery,
   ZonesQuery,
+  ExportQuery,
 } from '../contracts';
 import { type RouteEntry, describeRule } from './access';
 
@@ -77,6 +79,22 @@ const ENDPOINTS: Endpoint[] = [
         'invalid_request (a malformed id, any query parameter), or not_a_community: the region is a district or subdistrict',
       '403': 'outside_scope: a planner asked for a community outside their scopes',
       '404': 'Unknown region',
+    },
+  },
+  {
+    method: 'post',
+    path: '/regions/{id}/draft-grids',
+    summary: 'A draft of balanced grids for a community, from its street blocks and household demand (not saved)',
+    description:
+      'id is a community. Give exactly one of grids (how many) or households_per_grid. The community is cut into street blocks (its roads polygonized; blocks holding more households than balance allows are cut by straight lines through their demand), and the blocks are split into contiguous grids by recursive bisection and spanning-tree starts improved by local moves, balancing households (residents over persons per household) with a compactness penalty. Answers a FeatureCollection of single polygons that tile the community, each with households, population, polsby_popper, blocks, and a summary: the largest-to-smallest ratio of households (bound 1.2, aim 1.1), the worst Polsby-Popper score, contiguity, the cuts, the time, and the same figures for plain k-means of the demand points. Save it through POST /api/grids. Admins anywhere, planners inside their scopes.',
+    body: DraftGridsBody,
+    response: 'DraftGridsResponse',
+    errors: {
+      '400':
+        'invalid_request (not exactly one of grids and households_per_grid, a malformed number or id), not_a_community, no_demand (no household demand points), too_many_grids (more grids than demand points or street blocks), too_few_grids (fewer grids than separate parts of the community)',
+      '403': 'outside_scope: a planner asked for a community outside their scopes; forbidden for other roles',
+      '404': 'Unknown region',
+      '415': 'The body is not application/json',
     },
   },
   {
@@ -149,6 +167,15 @@ const ENDPOINTS: Endpoint[] = [
     summary: 'Roads and water for the offline basemap',
     query: BasemapQuery,
     response: 'FeatureCollection',
+  },
+  {
+    path: '/export/{layer}',
+    summary: 'One layer as a file: GeoJSON, CSV, zipped Shapefile or KML, in WGS84, GCJ-02 or BD-09',
+    description:
+      "layer: regions, grids, zones, stations, demand or roads. The attachment's attribute names are those the importer (npm run import) recognises, so an export imports back as it was. format=csv of grids is the grid table (code, name, community, area, households, population, grid worker and phone, and the zones with their units); points carry lng/lat, other shapes a wkt column. shp is a zip with .shp, .shx, .dbf, .prj (WGS84's, also for GCJ-02 and BD-09, which have none; a README.txt says so) and a UTF-8 .cpg. Coordinates to 8 decimals. Grid workers' names and phones only for callers who may see them (X-Export-Personal-Data says which).",
+    query: ExportQuery,
+    response: 'The file (Content-Disposition: attachment)',
+    errors: { '400': 'invalid_request: an unknown layer, format or crs' },
   },
   { path: '/openapi.json', summary: 'This document', response: 'OpenAPI 3.1' },
   {
