@@ -274,3 +274,28 @@ describe('POST /api/grids/changes', () => {
     await api().post('/api/grids/changes').send({ community, changes: [] }).expect(401);
   });
 });
+
+describe('POST /api/grids/changes replacing grids', () => {
+  it('keeps the zones: those whose grid the change deletes go to the new grid holding them', async () => {
+    const { west, east } = await pair();
+    const zone = await post('/api/zones', {
+      grid: west.properties.id,
+      geometry: rectangle(108.001, 26.001, 108.002, 26.002),
+      properties: { name: '西区', unit: '某单位' },
+    }).expect(201);
+    // Both grids give way to one grid over the whole community (a draft accepted).
+    const res = await post('/api/grids/changes', {
+      community,
+      changes: [
+        { op: 'create', geometry: rectangle(108.0, 26.0, 108.01, 26.01), properties: { name: '新网格' } },
+        { op: 'delete', id: west.properties.id, version: 1 },
+        { op: 'delete', id: east.properties.id, version: 1 },
+      ],
+    }).expect(200);
+    const created = (res.body.grids as Grid[])[0]!;
+    const zones = await api().get(`/api/zones?grid=${created.properties.id}`).expect(200);
+    expect(zones.body.features.map((z: { properties: { id: string } }) => z.properties.id)).toEqual([
+      zone.body.properties.id,
+    ]);
+  });
+});

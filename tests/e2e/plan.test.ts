@@ -412,6 +412,32 @@ describe('the planner workspace', () => {
     expect(Math.hypot(free[0]! - corner[0]!, free[1]! - corner[1]!)).toBeGreaterThan(1e-7);
   });
 
+  it('drafts balanced grids for the community, draws them, accepts them as one change, and undoes that', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const before = await gridsOf(page, community);
+    await page.locator('[data-testid="plan-draft-toggle"]').click();
+    await page.locator('[data-testid="plan-draft-grids"]').fill('3');
+    await page.locator('[data-testid="plan-draft-run"]').click();
+    await page.locator('[data-testid="plan-draft-summary"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="plan-draft-row"]').count()).toBe(3);
+    await page.waitForFunction(() => window.__layersReady?.has('plan-draft') === true);
+
+    await page.locator('[data-testid="plan-draft-accept"]').click();
+    await expect.poll(async () => (await gridsOf(page, community)).length, { timeout: 30_000 }).toBe(3);
+    const drafted = await gridsOf(page, community);
+    // They tile the community as the old grids did: the same total area, to 0.1 %.
+    const total = (grids: GridFeature[]) => grids.reduce((sum, g) => sum + area(g), 0);
+    expect(Math.abs(total(drafted) / total(before) - 1)).toBeLessThan(0.001);
+    expect(drafted.map((g) => g.properties.code.slice(-3)).sort()).toEqual(['001', '002', '003']);
+
+    // One undo brings the old grids back, under their ids.
+    await page.keyboard.press('Control+z');
+    await expect
+      .poll(async () => (await gridsOf(page, community)).map((g) => g.properties.id).sort(), { timeout: 30_000 })
+      .toEqual(before.map((g) => g.properties.id).sort());
+  });
+
   it('shows the second of two planners saving the same grid the conflict, with reload', async () => {
     const first = await signedIn('demo-planner');
     const community = await openPlan(first.page, first.baseUrl);

@@ -178,7 +178,14 @@ describe('zoneStepsToReach (zone undo and redo as writes)', () => {
 
   it('refuses a step that would take more than one request (the zones changed under the page)', () => {
     const b = zone('b', 1, square(106.601, 26.6, 0.001));
-    const result = zoneStepsToReach([], zoneStateOf([a, b]), new Map([['a', 2], ['b', 1]]));
+    const result = zoneStepsToReach(
+      [],
+      zoneStateOf([a, b]),
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     expect(result.ok).toBe(false);
   });
 });

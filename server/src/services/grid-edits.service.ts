@@ -882,7 +882,6 @@ export function gridEditsService(db: Kysely<DB>, options: { hidePersonalData?: b
                 userId: user.userId,
                 changeId,
               });
-              await adoptZones(change.id, { userId: user.userId, changeId }).execute(tx);
               touched.push(change.id);
             } else {
               const p = change.properties;
@@ -919,6 +918,9 @@ export function gridEditsService(db: Kysely<DB>, options: { hidePersonalData?: b
               touched.push(row.id);
             }
           }
+          // Zones left in no grid (their grid deleted, now or before) go to the grid now holding them:
+          // after all the writes, so a change that replaces grids (a draft accepted) keeps its zones.
+          for (const id of touched) await adoptZones(id, { userId: user.userId, changeId }).execute(tx);
           // The rules, on the community as the change leaves it.
           for (const id of touched) {
             const row = await grid(tx, id);

@@ -646,4 +646,17 @@ export const en: Messages = {
   'plan.conflict.theirs': 'Saved',
   'plan.legend': 'Legend',
   'plan.legend.fix': 'A fix, or another version',
+  'plan.draft.title': 'Draft balanced grids',
+  'plan.draft.byGrids': 'Grids',
+  'plan.draft.byHouseholds': 'Households per grid',
+  'plan.draft.run': 'Draft',
+  'plan.draft.running': 'Drafting…',
+  'plan.draft.summary':
+    '{grids} grids; largest to smallest households {ratio}; worst compactness {worst} (plain k-means: {kmeans}).',
+  'plan.draft.area': 'Area',
+  'plan.draft.ppHint': 'Polsby-Popper compactness: 4πA/P², 1 for a disc, 0.785 for a square',
+  'plan.draft.acceptHint':
+    "Accepting replaces the community's {count} grids with the draft (one change, which undo takes back).",
+  'plan.draft.accept': 'Accept the draft',
+  'plan.notice.draftAccepted': 'The grids are replaced by the draft',
 };

@@ -625,6 +625,18 @@ export const zhCN = {
   'plan.conflict.theirs': '已保存的',
   'plan.legend': '图例',
   'plan.legend.fix': '修正方案 / 另一版本',
+  'plan.draft.title': '自动划分网格（草案）',
+  'plan.draft.byGrids': '网格数',
+  'plan.draft.byHouseholds': '每格户数',
+  'plan.draft.run': '生成草案',
+  'plan.draft.running': '正在划分…',
+  'plan.draft.summary':
+    '{grids} 个网格；最大与最小户数之比 {ratio}；最差紧凑度 {worst}（普通 k-means 之比：{kmeans}）。',
+  'plan.draft.area': '面积',
+  'plan.draft.ppHint': 'Polsby-Popper 紧凑度：4πA/P²，圆为 1，正方形为 0.785',
+  'plan.draft.acceptHint': '接受后，本社区现有的 {count} 个网格将被草案替换（一次修改，可撤销）。',
+  'plan.draft.accept': '接受草案',
+  'plan.notice.draftAccepted': '已按草案替换网格',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

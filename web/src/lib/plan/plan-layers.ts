@@ -10,7 +10,7 @@ import { bbox as turfBbox, booleanPointInPolygon, centerOfMass, pointOnFeature }
 import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { COLOURS, type Rgba } from '../layers/colours';
 import { LABEL_FONT_FAMILY } from '../layers/labels';
-import type { GridFeature, ZoneFeature } from '../types';
+import type { DraftGridsResponse, GridFeature, ZoneFeature } from '../types';
 
 export const PLAN_GRIDS_LAYER_ID = 'plan-grids';
 export const PLAN_ZONES_LAYER_ID = 'plan-zones';
@@ -29,6 +29,8 @@ export const PLAN_COLOURS = {
   gapFill: [249, 115, 22, 150] as Rgba,
   overlapFill: [220, 38, 38, 130] as Rgba,
   sliverFill: [219, 39, 119, 160] as Rgba,
+  draftFill: [124, 58, 237, 25] as Rgba,
+  draftLine: [109, 40, 217, 255] as Rgba,
 };
 
 export type IssueKind = 'gap' | 'overlap' | 'sliver' | 'outside';
@@ -116,6 +118,10 @@ export type PlanLayerInput = {
   fix: MultiPolygon | null;
   issues: IssueFeature[];
   zoom: number;
+  /** A drafted partition, drawn over the grids, each labelled with its sequence, households and score. */
+  draft: DraftGridsResponse | null;
+  /** The word after a household count in the draft's labels (户, households). */
+  householdsWord: string;
   /** Hover highlight, when a click selects (browsing), not while drawing or reshaping. */
   highlight: boolean;
   beforeId?: string;
@@ -198,9 +204,32 @@ function zoneLayers(input: PlanLayerInput, zones: ZoneFeature[]): Layer[] {
   ];
 }
 
+export const PLAN_DRAFT_LAYER_ID = 'plan-draft';
+
+/** The draft's grids: violet outlines over everything, with "n · households · score" in each. */
+function draftLayers(draft: DraftGridsResponse, householdsWord: string): Layer[] {
+  const labels: GridLabel[] = draft.features.map((f) => {
+    let centre = centerOfMass(f);
+    if (!booleanPointInPolygon(centre, f)) centre = pointOnFeature(f);
+    const [lng, lat] = centre.geometry.coordinates;
+    return {
+      id: String(f.properties.sequence),
+      text: `${f.properties.sequence} · ${Math.round(f.properties.households)}${householdsWord} · ${f.properties.polsby_popper.toFixed(2)}`,
+      position: [lng ?? 0, lat ?? 0],
+    };
+  });
+  return [
+    areaLayer(PLAN_DRAFT_LAYER_ID, draft.features, PLAN_COLOURS.draftFill, PLAN_COLOURS.draftLine, {
+      width: 2.5,
+      pickable: true,
+    }),
+    labelLayer(labels, 0, 'plan-draft-labels'),
+  ];
+}
+
 /** A refused save's offending part (red) and a fix or another version's shape (green). */
 function overlays(input: PlanLayerInput): Layer[] {
-  const layers: Layer[] = [];
+  const layers: Layer[] = input.draft ? draftLayers(input.draft, input.householdsWord) : [];
   if (input.fix) {
     layers.push(
       areaLayer(
@@ -228,9 +257,9 @@ function overlays(input: PlanLayerInput): Layer[] {
   return layers;
 }
 
-function labelLayer(labels: GridLabel[], zoom: number) {
+function labelLayer(labels: GridLabel[], zoom: number, id = 'plan-labels') {
   return new TextLayer<GridLabel>({
-    id: 'plan-labels',
+    id,
     data: labels,
     pickable: false,
     characterSet: 'auto',

@@ -29,6 +29,7 @@ import { fetchGrids } from '../api/grids';
 import { fetchRegions } from '../api/regions';
 import { fetchZones } from '../api/zones';
 import { fetchTopology } from '../api/topology';
+import { draftGrids } from '../api/drafting';
 import { t } from '../i18n/index.svelte';
 import { editHistory, type EditHistory } from '../editing';
 import type { BoundaryData } from '../map/offline-style';
@@ -43,6 +44,8 @@ import type {
   TopologyResponse,
   VersionConflictDetails,
   ZoneFeature,
+  DraftGridsRequest,
+  DraftGridsResponse,
 } from '../types';
 import { changesToReach, stateOf, type CommunityState, type EditableGridProps } from './plan-changes';
 import { zoneStateOf, zoneStepsToReach, type ZonesState } from './zone-changes';
@@ -107,6 +110,9 @@ class PlanState {
   gridHistory = $state.raw<GridHistory | null>(null);
   undoDepth = $state(0);
   redoDepth = $state(0);
+  /** A drafted partition of the community (issue 8), drawn over the grids until accepted or dropped. */
+  draft = $state.raw<DraftGridsResponse | null>(null);
+  drafting = $state(false);
   /** Bumped to ask the map to fit these bounds. */
   focus = $state.raw<{ bounds: Bounds; key: number } | null>(null);
 }
@@ -217,6 +223,7 @@ export async function openCommunity(id: number) {
   plan.preview = null;
   plan.topology = null;
   plan.gridHistory = null;
+  plan.draft = null;
   plan.mode = 'browse';
   // A plain URL: written to the address bar once, not read by the page.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -724,3 +731,64 @@ export async function applyGridFix(gridId: string, fix: GridRuleFix) {
 }
 
 export type { GridChangeRequest };
+
+/** Asks the server for a balanced draft of the community's grids (nothing is saved). */
+export async function requestDraft(body: DraftGridsRequest) {
+  const communityId = plan.communityId;
+  if (communityId === null || plan.drafting) return false;
+  plan.drafting = true;
+  plan.problem = null;
+  try {
+    const draft = await draftGrids(communityId, body);
+    if (plan.communityId === communityId) plan.draft = draft;
+    return true;
+  } catch (error) {
+    plan.problem = problemOf(error, null);
+    return false;
+  } finally {
+    plan.drafting = false;
+  }
+}
+
+export function discardDraft() {
+  plan.draft = null;
+}
+
+/**
+ * Accepts the draft as one change: the community's grids give way to the drafted ones (numbered
+ * in the draft's reading order, with its households and population), checked as any save; the
+ * zones go to the new grid holding them. One undo takes it all back.
+ */
+export async function acceptDraft() {
+  const draft = plan.draft;
+  const communityId = plan.communityId;
+  const region = community();
+  if (!draft || communityId === null || !region) return false;
+  const changes: GridChangeRequest[] = [
+    ...plan.grids.map((g) => ({ op: 'delete' as const, id: g.properties.id, version: g.properties.version })),
+    ...draft.features.map((f) => ({
+      op: 'create' as const,
+      geometry: f.geometry,
+      properties: {
+        code: `${region.code}${String(f.properties.sequence).padStart(3, '0')}`,
+        name: `${region.name}第${f.properties.sequence}网格`,
+        households: Math.round(f.properties.households),
+        population: Math.round(f.properties.population),
+      },
+    })),
+  ];
+  const deleted = plan.grids.map((g) => [g.properties.id, g.properties.version] as const);
+  const ok = await save(
+    async () => {
+      await applyGridChanges({ community: communityId, note: 'accept draft', changes });
+      for (const [id, version] of deleted) deletedVersions.set(id, version);
+    },
+    'plan.notice.draftAccepted',
+    null,
+  );
+  if (ok) {
+    plan.draft = null;
+    plan.selected = [];
+  }
+  return ok;
+}
