@@ -12,6 +12,8 @@ import { HttpError, errorHandler } from './errors';
 import { basemapRoutes } from './routes/basemap.routes';
 import { exportRoutes } from './routes/export.routes';
 import { exportService } from './export/export.service';
+import { importRoutes } from './routes/import.routes';
+import { importService } from './services/import.service';
 import { coverageRoutes } from './routes/coverage.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { gridsRoutes } from './routes/grids.routes';
@@ -90,6 +92,7 @@ export function createServices(database: Database, config: Omit<AppConfig, 'base
     topology: topologyService(db),
     exports: exportService(db, { hidePersonalData: config.hidePersonalData ?? false }),
     drafting: draftingService(db),
+    imports: importService(db),
     auth: authService(db, {
       ...DEFAULT_AUTH_OPTIONS,
       ...(config.sessionTtl_s ? { sessionTtl_s: config.sessionTtl_s } : {}),
@@ -155,6 +158,7 @@ export function createApp(deps: {
   api.use(isochronesRoutes(services.isochrones));
   api.use(basemapRoutes(services.basemap));
   api.use(exportRoutes(services.exports));
+  api.use(importRoutes(services.imports));
   api.use((req) => {
     throw new HttpError(
       404,

@@ -65,6 +65,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/isochrones': 'public',
   'GET /api/basemap': 'public',
   'GET /api/export/:layer': 'signed-in',
+  'POST /api/import/:layer': 'admin,planner',
 };
 
 const ruleName = (rule: AccessRule | null) =>

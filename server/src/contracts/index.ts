@@ -32,3 +32,4 @@ export * from './grid-changes';
 export * from './topology';
 export * from './drafting';
 export * from './export';
+export * from './import';

@@ -59,6 +59,11 @@ export type ImportOptions = {
   fixClip?: boolean;
   /** Who the history rows name (null: a command-line import). */
   userId?: number | null;
+  /**
+   * The regions the caller may write in (a planner's scopes, each with everything below it): each
+   * feature whose community lies outside them is an `outside_scope` problem. Undefined: anywhere.
+   */
+  scopes?: number[];
   onProgress?: (phase: ImportPhase, done: number, total: number) => void;
 };
 
@@ -557,6 +562,21 @@ async function importRegions(ctx: LayerContext<'regions'>) {
 
 // ── Grids and zones ───────────────────────────────────────────────────────────────────────────
 
+/** A planner imports inside their scopes only (`options.scopes`), as their saves are checked. */
+async function checkScopes(ctx: LayerContext<'grids' | 'zones' | 'stations'>, what: 'grid' | 'zone' | 'station') {
+  const { scopes } = ctx.options;
+  if (!scopes) return;
+  for (const row of (await q.stagedOutsideScopes(scopes, what === 'station').execute(ctx.tx)).rows) {
+    ctx.problem(
+      row.idx,
+      'outside_scope',
+      row.community_code
+        ? `the ${what} lies in community ${row.community_name} (${row.community_code}), outside the regions you may edit`
+        : `the ${what} lies in no community, and outside the regions you may edit`,
+    );
+  }
+}
+
 /** Runs the planner's rules over the staged areas; with `fixClip`, clips and checks again. */
 async function checkAreas(ctx: LayerContext<'grids' | 'zones'>, area: q.StagedArea, existingSiblings: boolean) {
   const { tx, options, report, problem } = ctx;
@@ -653,6 +673,7 @@ async function importGrids(ctx: LayerContext<'grids'>) {
       `the grid lies in no community${byItsCode}; import the communities first, or give --parent <community code>`,
     );
   }
+  await checkScopes(ctx, 'grid');
   for (const row of (await q.codesOutsideCommunity().execute(tx)).rows) {
     problem(
       row.idx,
@@ -776,6 +797,7 @@ async function importZones(ctx: LayerContext<'zones'>) {
       `the zone lies in no grid${row.ref ? ` (no grid has code ${row.ref})` : ''}; import the grids first, or give --parent <grid code>`,
     );
   }
+  await checkScopes(ctx, 'zone');
   const existing = (await q.existingCount('zone').execute(tx)).rows[0]!.n;
   requireMode(report, existing, 'zones in the grids this file covers', 'replace them');
   await checkAreas(ctx, 'zone', report.mode === 'append');
@@ -799,6 +821,7 @@ async function importStations(ctx: LayerContext<'stations'>) {
   report.notes.push(
     `communities: ${byCode} by code or name, ${byContainment} by containment${none > 0 ? `, ${none} in none` : ''}`,
   );
+  await checkScopes(ctx, 'station');
   const existing = (await q.existingCount('station').execute(tx)).rows[0]!.n;
   requireMode(report, existing, 'stations', 'replace the whole station list');
   ctx.lap('check');

@@ -12,6 +12,12 @@ const LOCAL = 0x04034b50;
 
 export type ZipEntry = { name: string; data: Buffer };
 
+/**
+ * No entry inflates past this. Deflate packs up to about 1,000:1, so a 20 MB upload could otherwise
+ * ask for 20 GB and take the server down; a real Shapefile's .dbf of 100,000 features is far smaller.
+ */
+export const MAX_ENTRY_BYTES = 512 * 1024 * 1024;
+
 /** Every file entry (folders skipped), in the order of the central directory. */
 export function unzip(zip: Buffer): ZipEntry[] {
   // The end-of-central-directory record is 22 bytes plus a comment of up to 65,535.
@@ -48,8 +54,18 @@ export function unzip(zip: Buffer): ZipEntry[] {
     const raw = zip.subarray(start, start + compressedSize);
     let data: Buffer;
     if (method === 0) data = Buffer.from(raw);
-    else if (method === 8) data = inflateRawSync(raw);
-    else throw new ImportInputError(`${name} in the zip uses compression method ${method}; re-zip it (deflate)`);
+    else if (method === 8) {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: MAX_ENTRY_BYTES });
+      } catch (error) {
+        const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+        throw new ImportInputError(
+          tooLarge
+            ? `${name} in the zip inflates to more than ${MAX_ENTRY_BYTES / 1024 / 1024} MB; split the file`
+            : `${name}: the zip entry cannot be inflated (${(error as Error).message})`,
+        );
+      }
+    } else throw new ImportInputError(`${name} in the zip uses compression method ${method}; re-zip it (deflate)`);
     entries.push({ name, data });
   }
   return entries;

@@ -719,3 +719,29 @@ export function insertStagedDemand() {
 export function gridForAll(gridId: string, communityId: number) {
   return sql`UPDATE import_stage SET grid_id = ${gridId}::uuid, community_id = ${communityId}::int WHERE grid_id IS NULL`;
 }
+
+/**
+ * The staged rows outside a planner's scopes (region ids, each with everything below it): those
+ * whose community is not among the regions under the scopes and, for stations in no community, whose
+ * point lies in no scope region (as a station edit checks it). Grids and zones in no community are
+ * left out: their missing parent is a problem already.
+ * ```sql
+ * WITH RECURSIVE allowed AS (SELECT id FROM region WHERE id = ANY($1)
+ *   UNION SELECT r.id FROM region r JOIN allowed a ON r.parent_id = a.id)
+ * SELECT s.idx, c.code, c.name FROM import_stage s LEFT JOIN region c ON c.id = s.community_id
+ * WHERE s.community_id NOT IN (SELECT id FROM allowed) OR (s.community_id IS NULL AND $2 AND NOT EXISTS (…ST_Covers…))
+ * ```
+ */
+export function stagedOutsideScopes(scopes: number[], pointsInNoCommunity: boolean) {
+  const ids = sql.val(scopes);
+  return sql<{ idx: number; community_code: string | null; community_name: string | null }>`
+    WITH RECURSIVE allowed AS (
+      SELECT id FROM region WHERE id = ANY(${ids}::int[])
+      UNION SELECT r.id FROM region r JOIN allowed a ON r.parent_id = a.id)
+    SELECT s.idx, c.code AS community_code, c.name AS community_name
+    FROM import_stage s LEFT JOIN region c ON c.id = s.community_id
+    WHERE (s.community_id IS NOT NULL AND s.community_id NOT IN (SELECT id FROM allowed))
+      OR (s.community_id IS NULL AND ${pointsInNoCommunity}::boolean AND NOT EXISTS (
+        SELECT 1 FROM region r WHERE r.id = ANY(${ids}::int[]) AND ${covers(ref('r.geom'), ref('s.geom'))}))
+    ORDER BY s.idx`;
+}

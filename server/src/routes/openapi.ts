@@ -32,6 +32,7 @@ import {
   StationsQuery,
   ZonesQuery,
   ExportQuery,
+  ImportQuery,
 } from '../contracts';
 import { type RouteEntry, describeRule } from './access';
 
@@ -42,6 +43,8 @@ type Endpoint = {
   description?: string;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A body that is a file's bytes rather than JSON: its media type and what it holds. */
+  fileBody?: { type: string; description: string };
   response: string;
   /** Status codes beyond 200 and 400 that this endpoint answers with, and why. */
   errors?: Record<string, string>;
@@ -176,6 +179,27 @@ const ENDPOINTS: Endpoint[] = [
     query: ExportQuery,
     response: 'The file (Content-Disposition: attachment)',
     errors: { '400': 'invalid_request: an unknown layer, format or crs' },
+  },
+  {
+    method: 'post',
+    path: '/import/{layer}',
+    summary: 'Import a file into a layer, with the checks of npm run import: dry run (report and preview) or commit',
+    description:
+      "layer: grids, zones or stations (planners, inside their scopes: a feature whose community lies outside is an outside_scope problem); also regions and demand (admins). The body is the file: GeoJSON, KML/KMZ, a zipped Shapefile (.prj and .cpg honoured) or CSV (lng/lat columns or WKT), the format from file_name's extension unless format says. crs converts from GCJ-02 or BD-09 (WGS84 when left out). Answers { report, preview }: report as npm run import reports it (problems [{ number, label, rule, message }], refusals, notes, fields used, crsCheck, written, changeId); preview a FeatureCollection of every feature of the file in WGS84, properties { number, label, ok, problems (messages), rules, name, code }. A dry run writes nothing and answers 200 even with problems. A commit writes all of the file or nothing; grids and zones go into the history as one change (action import, under the caller's name), undone by deleting the imported rows or restoring the replaced ones.",
+    query: ImportQuery,
+    fileBody: {
+      type: 'application/octet-stream',
+      description: "The file's bytes, at most 20 MB.",
+    },
+    response: 'ImportResponse: { report: ImportReportBody, preview: ImportPreview }',
+    errors: {
+      '400':
+        'invalid_request (an unknown layer or option, file_name without a known extension), body_required, or import_unreadable: the file cannot be read, or an option does not fit it (code_field names no field of the file, parent no region)',
+      '403': 'forbidden: regions and demand need an admin; outside_scope: a planner asked for mode=replace of stations',
+      '413': 'body_too_large: the file is over 20 MB',
+      '415': 'unsupported_media_type: the body is not application/octet-stream',
+      '422': 'import_refused: the checks refused the commit, nothing was written; details { report, preview }',
+    },
   },
   { path: '/openapi.json', summary: 'This document', response: 'OpenAPI 3.1' },
   {
@@ -478,6 +502,15 @@ export function openApiDocument(routes: RouteEntry[]) {
       'x-access': rule ? describeRule(rule) : 'none',
       ...(open ? {} : { security: [{ session: [] }, { token: [] }] }),
       parameters,
+      ...(endpoint.fileBody
+        ? {
+            requestBody: {
+              required: true,
+              description: endpoint.fileBody.description,
+              content: { [endpoint.fileBody.type]: { schema: { type: 'string', format: 'binary' } } },
+            },
+          }
+        : {}),
       ...(endpoint.body
         ? {
             requestBody: {
