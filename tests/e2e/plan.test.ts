@@ -5,7 +5,11 @@
  * at projected points. Each test leaves the community as it found it (the browser tests share one
  * database), by undoing what it did or merging back what it split.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { area, bbox, booleanPointInPolygon, point } from '@turf/turf';
+import gcoord from 'gcoord';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -436,6 +440,103 @@ describe('the planner workspace', () => {
     await expect
       .poll(async () => (await gridsOf(page, community)).map((g) => g.properties.id).sort(), { timeout: 30_000 })
       .toEqual(before.map((g) => g.properties.id).sort());
+  });
+
+  it('downloads the grids from the export menu as GeoJSON in GCJ-02', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const [grid] = await gridsOf(page, community);
+    await page.locator('[data-testid="export-toggle"]').click();
+    await page.locator('[data-testid="export-layer"]').selectOption('grids');
+    await page.locator('[data-testid="export-format"]').selectOption('geojson');
+    await page.locator('[data-testid="export-crs"]').selectOption('gcj02');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-download"]').click(),
+    ]);
+    const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as GridCollection;
+    const exported = file.features.find((f) => f.properties.code === grid!.properties.code)!;
+    expect(exported).toBeDefined();
+    // The same first vertex, moved into GCJ-02 (gcoord as the independent converter), to 1 mm.
+    const wgs = grid!.geometry.coordinates[0]![0]![0]!;
+    const expected = gcoord.transform([wgs[0]!, wgs[1]!] as [number, number], gcoord.WGS84, gcoord.GCJ02);
+    const got = (
+      exported.geometry.type === 'Polygon'
+        ? exported.geometry.coordinates[0]![0]!
+        : exported.geometry.coordinates[0]![0]![0]!
+    ) as number[];
+    expect(Math.abs(got[0]! - expected[0]!)).toBeLessThan(1e-8 * 1000);
+    expect(Math.abs(got[1]! - expected[1]!)).toBeLessThan(1e-8 * 1000);
+    // GCJ-02 is some hundreds of metres off WGS84 here: the file is not the API's coordinates.
+    expect(Math.hypot(got[0]! - wgs[0]!, got[1]! - wgs[1]!)).toBeGreaterThan(0.001);
+  });
+
+  it('imports a GCJ-02 file of the community’s grids: a refused feature in red, then the fixed file, then undo', async () => {
+    const { page, baseUrl } = await signedIn('demo-planner');
+    const community = await openPlan(page, baseUrl);
+    const before = await gridsOf(page, community);
+    const prefix = before[0]!.properties.code.slice(0, 12);
+    // The community's grids as a GCJ-02 file, from the export (a county's data arrives like this).
+    const exported = await getJson<GridCollection>(page, '/api/export/grids?format=geojson&crs=gcj02');
+    const mine = { ...exported, features: exported.features.filter((f) => f.properties.code.startsWith(prefix)) };
+    expect(mine.features).toHaveLength(before.length);
+    const dir = mkdtempSync(join(tmpdir(), 'wangge-import-'));
+    const good = join(dir, 'grids-gcj02.geojson');
+    writeFileSync(good, JSON.stringify(mine));
+    // The same file with the second grid drawn over the first: that feature must be refused.
+    const bad = join(dir, 'grids-overlap.geojson');
+    const broken = structuredClone(mine);
+    broken.features[1]!.geometry = broken.features[0]!.geometry;
+    writeFileSync(bad, JSON.stringify(broken));
+
+    await page.locator('[data-testid="plan-import-open"]').click();
+    await page.locator('[data-testid="plan-import-layer"]').selectOption('grids');
+    await page.locator('[data-testid="plan-import-crs"]').selectOption('gcj02');
+    await page.locator('[data-testid="plan-import-replace"]').check();
+    await page.locator('[data-testid="plan-import-file"]').setInputFiles(bad);
+    await page.locator('[data-testid="plan-import-check"]').click();
+    const report = page.locator('[data-testid="plan-import-report"]');
+    await expect.poll(() => report.getAttribute('data-refused'), { timeout: 30_000 }).toBe('true');
+    expect(await page.locator('[data-testid="plan-import-problem"]').first().textContent()).toContain('#2');
+    expect(await page.locator('[data-testid="plan-import-commit"]').isDisabled()).toBe(true);
+    await page.waitForFunction(() => window.__layersReady?.has('plan-import') === true);
+    // The refused feature is drawn, in red, where the first grid is (the preview is in WGS84 again).
+    const under = before.find((b) => b.properties.code === mine.features[0]!.properties.code)!;
+    await mapIdle(page);
+    const picked = await page.evaluate((at) => {
+      const { x, y } = window.__map!.project(at as [number, number]);
+      const info = window.__deck!.pickObject({ x, y, radius: 0, layerIds: ['plan-import'] });
+      return (info?.object as { properties?: { number: number; ok: boolean } } | undefined)?.properties ?? null;
+    }, deepInside(under));
+    expect(picked).toEqual(expect.objectContaining({ number: 2, ok: false }));
+
+    await page.locator('[data-testid="plan-import-file"]').setInputFiles(good);
+    await page.locator('[data-testid="plan-import-check"]').click();
+    await expect.poll(() => report.getAttribute('data-refused'), { timeout: 30_000 }).toBe('false');
+    await page.locator('[data-testid="plan-import-commit"]').click();
+    await expect
+      .poll(
+        async () =>
+          (await gridsOf(page, community)).some((g) => !before.some((b) => b.properties.id === g.properties.id)),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(true);
+    const imported = await gridsOf(page, community);
+    expect(imported.map((g) => g.properties.code).sort()).toEqual(before.map((g) => g.properties.code).sort());
+    // Back from GCJ-02 to where they were: the same areas, to 0.1 %.
+    for (const g of imported) {
+      const was = before.find((b) => b.properties.code === g.properties.code)!;
+      expect(Math.abs(area(g) / area(was) - 1)).toBeLessThan(0.001);
+    }
+
+    // One undo takes the import back: the old grids, under their ids.
+    await page.locator('[data-testid="plan-undo"]').click();
+    await expect
+      .poll(async () => (await gridsOf(page, community)).map((g) => g.properties.id).sort(), { timeout: 30_000 })
+      .toEqual(before.map((g) => g.properties.id).sort());
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows the second of two planners saving the same grid the conflict, with reload', async () => {

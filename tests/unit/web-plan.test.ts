@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MultiPolygon } from 'geojson';
 import { changesToReach, sameGeometry, stateOf } from '../../web/src/lib/plan/plan-changes';
-import { snapRings, snapToRings, type Project } from '../../web/src/lib/plan/snapping';
+import { indexRings, ringsNear, snapRings, snapToRings, type Project } from '../../web/src/lib/plan/snapping';
 import { gridLabels, labelWidth_px, metresPerPixel } from '../../web/src/lib/plan/plan-layers';
 import type { GridFeature, GridProps, ZoneFeature } from '../../web/src/lib/types';
 import { zoneStateOf, zoneStepsToReach } from '../../web/src/lib/plan/zone-changes';
@@ -187,5 +187,23 @@ describe('zoneStepsToReach (zone undo and redo as writes)', () => {
       ]),
     );
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('indexRings and ringsNear (snapping looks only near the pointer)', () => {
+  const rings = snapRings([square(1, 1, 0.001), square(2, 2, 0.001)]);
+  const indexed = indexRings(rings);
+
+  it('boxes each ring', () => {
+    expect(indexed.map((r) => r.box)).toEqual([
+      [1, 1, 1.001, 1.001],
+      [2, 2, 2.001, 2.001],
+    ]);
+  });
+
+  it('keeps the rings whose box meets the pointer’s, edges touching included', () => {
+    expect(ringsNear(indexed, [1.0005, 1.0005, 1.0006, 1.0006])).toEqual([rings[0]]);
+    expect(ringsNear(indexed, [1.001, 1.001, 2, 2])).toEqual(rings);
+    expect(ringsNear(indexed, [1.5, 1.5, 1.6, 1.6])).toEqual([]);
   });
 });

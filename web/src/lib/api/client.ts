@@ -69,6 +69,8 @@ type RequestOptions = {
   method: 'GET' | WriteMethod;
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A file sent as it is (an import), instead of a JSON `body`. */
+  raw?: Blob;
   init?: RequestInit;
   /**
    * False for the session's own calls (sign-in, sign-out, me): their 401s are answers, not a
@@ -87,10 +89,11 @@ function retryAfterSeconds(response: Response): number | null {
 }
 
 async function once<T>(path: string, options: RequestOptions): Promise<T> {
-  const { method, query = {}, body, init = {} } = options;
+  const { method, query = {}, body, raw, init = {} } = options;
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
-  if (body !== undefined) headers.set('Content-Type', 'application/json');
+  if (raw !== undefined) headers.set('Content-Type', 'application/octet-stream');
+  else if (body !== undefined) headers.set('Content-Type', 'application/json');
   const csrf = method === 'GET' ? null : (hooks?.csrfToken() ?? null);
   if (csrf) headers.set(CSRF_HEADER, csrf);
   const response = await fetch(apiUrl(path, query), {
@@ -99,7 +102,7 @@ async function once<T>(path: string, options: RequestOptions): Promise<T> {
     headers,
     // The session cookie is same-origin; say so rather than rely on the default.
     credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(raw !== undefined ? { body: raw } : body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   // A public route answered as the public because the session had ended (see authenticate.ts):
   // ask to sign in again now rather than at the next write.
@@ -196,3 +199,8 @@ export function sendJson<T = undefined>(
 export type Bbox = [number, number, number, number];
 export const bboxParam = (bbox: Bbox | null | undefined): string | undefined =>
   bbox ? bbox.map((value) => value.toFixed(6)).join(',') : undefined;
+
+/** POSTs a file as it is (`application/octet-stream`), with the CSRF header; JSON back, as `sendJson`. */
+export function sendFile<T>(path: string, file: Blob, query: Record<string, QueryValue> = {}, init: RequestInit = {}) {
+  return request<T>(path, { method: 'POST', raw: file, query, init });
+}

@@ -10,7 +10,7 @@ import { bbox as turfBbox, booleanPointInPolygon, centerOfMass, pointOnFeature }
 import type { Feature, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { COLOURS, type Rgba } from '../layers/colours';
 import { LABEL_FONT_FAMILY } from '../layers/labels';
-import type { DraftGridsResponse, GridFeature, ZoneFeature } from '../types';
+import type { DraftGridsResponse, GridFeature, ImportPreview, ImportPreviewProps, ZoneFeature } from '../types';
 
 export const PLAN_GRIDS_LAYER_ID = 'plan-grids';
 export const PLAN_ZONES_LAYER_ID = 'plan-zones';
@@ -120,6 +120,8 @@ export type PlanLayerInput = {
   zoom: number;
   /** A drafted partition, drawn over the grids, each labelled with its sequence, households and score. */
   draft: DraftGridsResponse | null;
+  /** An import's preview: each feature of the file, refused ones (ok false) in red. */
+  importPreview: ImportPreview | null;
   /** The word after a household count in the draft's labels (户, households). */
   householdsWord: string;
   /** Hover highlight, when a click selects (browsing), not while drawing or reshaping. */
@@ -205,6 +207,26 @@ function zoneLayers(input: PlanLayerInput, zones: ZoneFeature[]): Layer[] {
 }
 
 export const PLAN_DRAFT_LAYER_ID = 'plan-draft';
+export const PLAN_IMPORT_LAYER_ID = 'plan-import';
+
+/** The file's features as the importer read them: accepted ones blue, refused ones red. */
+function importLayer(preview: ImportPreview): Layer {
+  type F = Feature<Geometry, ImportPreviewProps>;
+  const drawable = preview.features.filter((f): f is F => f.geometry !== null);
+  return new GeoJsonLayer<ImportPreviewProps>({
+    id: PLAN_IMPORT_LAYER_ID,
+    data: drawable,
+    pickable: true,
+    filled: true,
+    stroked: true,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 2,
+    pointRadiusUnits: 'pixels',
+    getPointRadius: 6,
+    getFillColor: (f: F) => (f.properties.ok ? PLAN_COLOURS.pendingFill : PLAN_COLOURS.problemFill),
+    getLineColor: (f: F) => (f.properties.ok ? PLAN_COLOURS.pendingLine : PLAN_COLOURS.problemLine),
+  });
+}
 
 /** The draft's grids: violet outlines over everything, with "n · households · score" in each. */
 function draftLayers(draft: DraftGridsResponse, householdsWord: string): Layer[] {
@@ -230,6 +252,7 @@ function draftLayers(draft: DraftGridsResponse, householdsWord: string): Layer[]
 /** A refused save's offending part (red) and a fix or another version's shape (green). */
 function overlays(input: PlanLayerInput): Layer[] {
   const layers: Layer[] = input.draft ? draftLayers(input.draft, input.householdsWord) : [];
+  if (input.importPreview) layers.push(importLayer(input.importPreview));
   if (input.fix) {
     layers.push(
       areaLayer(

@@ -30,6 +30,7 @@ import { fetchRegions } from '../api/regions';
 import { fetchZones } from '../api/zones';
 import { fetchTopology } from '../api/topology';
 import { draftGrids } from '../api/drafting';
+import { importFile } from '../api/imports';
 import { t } from '../i18n/index.svelte';
 import { editHistory, type EditHistory } from '../editing';
 import type { BoundaryData } from '../map/offline-style';
@@ -46,6 +47,9 @@ import type {
   ZoneFeature,
   DraftGridsRequest,
   DraftGridsResponse,
+  ImportRequest,
+  ImportResponse,
+  ImportRouteLayer,
 } from '../types';
 import { changesToReach, stateOf, type CommunityState, type EditableGridProps } from './plan-changes';
 import { zoneStateOf, zoneStepsToReach, type ZonesState } from './zone-changes';
@@ -113,6 +117,10 @@ class PlanState {
   /** A drafted partition of the community (issue 8), drawn over the grids until accepted or dropped. */
   draft = $state.raw<DraftGridsResponse | null>(null);
   drafting = $state(false);
+  /** The import panel: open or not, and the last answer (a dry run's preview, or a refusal). */
+  importOpen = $state(false);
+  importResult = $state.raw<ImportResponse | null>(null);
+  importing = $state(false);
   /** Bumped to ask the map to fit these bounds. */
   focus = $state.raw<{ bounds: Bounds; key: number } | null>(null);
 }
@@ -177,6 +185,8 @@ export function editableRegionIds(me: MeResponse | null, regions: BoundaryData |
 }
 
 export const mayEdit = (me: MeResponse | null) => me?.role === 'admin' || me?.role === 'planner';
+/** Admins import regions and demand too; planners grids, zones and stations in their scopes. */
+export const mayImportAll = (me: MeResponse | null) => me?.role === 'admin';
 
 export async function loadRegions() {
   const [district, subdistrict, communityLevel] = await Promise.all([
@@ -791,4 +801,89 @@ export async function acceptDraft() {
     plan.selected = [];
   }
   return ok;
+}
+
+export function openImport(open: boolean) {
+  plan.importOpen = open;
+  plan.importResult = null;
+}
+
+/**
+ * Sends a file to the importer: a dry run shows its preview and problems on the map and in the
+ * panel; a commit writes all of it or none. A commit of grids or zones is one change in the
+ * history, and goes on the undo stack like any edit.
+ */
+export async function runImport(
+  layer: ImportRouteLayer,
+  file: File,
+  query: Omit<ImportRequest, 'file_name' | 'dry_run'> & { dry_run: boolean },
+) {
+  if (plan.importing) return false;
+  plan.importing = true;
+  plan.problem = null;
+  const request: ImportRequest = { ...query, dry_run: query.dry_run ? 'true' : 'false', file_name: file.name };
+  try {
+    if (query.dry_run) {
+      plan.importResult = await importFile(layer, file, request);
+      fitPreview();
+      return true;
+    }
+    const target: PlanTarget = layer === 'zones' ? 'zones' : 'grids';
+    if (plan.target !== target && layer !== 'stations') setTarget(target);
+    let result: ImportResponse | null = null;
+    const gridsBefore = plan.grids;
+    const zonesBefore = plan.zones;
+    const ok = await save(
+      async () => {
+        result = await importFile(layer, file, request);
+      },
+      'plan.notice.imported',
+      null,
+    );
+    if (ok) {
+      // Grids and zones the import replaced are deleted: note their versions, so undo can revive them.
+      // (Plain Sets: lookups, not state.)
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const gridsNow = new Set(plan.grids.map((g) => g.properties.id));
+      for (const g of gridsBefore)
+        if (!gridsNow.has(g.properties.id)) deletedVersions.set(g.properties.id, g.properties.version);
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const zonesNow = new Set(plan.zones.map((z) => z.properties.id));
+      for (const z of zonesBefore)
+        if (!zonesNow.has(z.properties.id)) deletedZoneVersions.set(z.properties.id, z.properties.version);
+      plan.importResult = result;
+      if (layer !== 'stations') void loadSurroundingsAgain();
+    } else {
+      // The problem save() recorded (TypeScript can't see that save() set it).
+      const problem = plan.problem as Problem | null;
+      const error = problem?.kind === 'error' ? problem.error : null;
+      if (error instanceof ApiError && error.code === 'import_refused') {
+        plan.importResult = error.details as ImportResponse;
+        plan.problem = null;
+      }
+    }
+    return ok;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'import_refused')
+      plan.importResult = error.details as ImportResponse;
+    else plan.problem = problemOf(error, null);
+    return false;
+  } finally {
+    plan.importing = false;
+  }
+}
+
+function fitPreview() {
+  const preview = plan.importResult?.preview;
+  const features = (preview?.features ?? []).flatMap((f) =>
+    f.geometry ? [{ type: 'Feature' as const, geometry: f.geometry, properties: {} }] : [],
+  );
+  if (!features.length) return;
+  focusOn(turfBbox({ type: 'FeatureCollection', features }) as Bounds);
+}
+
+async function loadSurroundingsAgain() {
+  const id = plan.communityId;
+  const feature = communityFeature();
+  if (id !== null && feature) await loadSurroundings(id, turfBbox(feature) as Bounds);
 }

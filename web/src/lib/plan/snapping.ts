@@ -68,3 +68,29 @@ function footOnSegment(p: ScreenPoint, a: ScreenPoint, b: ScreenPoint): ScreenPo
   const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2));
   return { x: a.x + dx * t, y: a.y + dy * t, t };
 }
+
+export type Box = [west: number, south: number, east: number, north: number];
+export type IndexedRing = { ring: Position[]; box: Box };
+
+/** Each ring with its bounding box, so a pointer's neighbourhood is found without projecting every vertex. */
+export function indexRings(rings: readonly Position[][]): IndexedRing[] {
+  return rings.map((ring) => {
+    const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const [lng = 0, lat = 0] of ring) {
+      if (lng < box[0]) box[0] = lng;
+      if (lat < box[1]) box[1] = lat;
+      if (lng > box[2]) box[2] = lng;
+      if (lat > box[3]) box[3] = lat;
+    }
+    return { ring, box };
+  });
+}
+
+/** The rings whose box meets `box` (the pointer and its tolerance, in lng/lat). */
+export function ringsNear(indexed: readonly IndexedRing[], box: Box): Position[][] {
+  const out: Position[][] = [];
+  for (const { ring, box: b } of indexed) {
+    if (b[0] <= box[2] && b[2] >= box[0] && b[1] <= box[3] && b[3] >= box[1]) out.push(ring);
+  }
+  return out;
+}
