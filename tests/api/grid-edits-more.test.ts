@@ -36,9 +36,6 @@ const expectArea = (actual_m2: number, expected_m2: number) =>
 beforeAll(async () => {
   ctx = await testContext();
   await resetData(ctx.database);
-  // Region ids restart with every file's reset, and history rows outlive the rows they describe:
-  // another file's history would otherwise show up in these communities'.
-  await sql`DELETE FROM edit_history`.execute(ctx.database.db);
   const ids = await seedRegions(ctx.database, [
     { code: '520197', name: '测试区', level: 'district', geometry: rectangle(107.0, 26.0, 107.03, 26.01) },
     {

@@ -35,7 +35,8 @@ export function testContext() {
 
 /** Each test file seeds its own rows; this empties every data table first. */
 export async function resetData(database: Database) {
-  await sql`TRUNCATE zone, grid, station, demand_point, road, water, region, dataset RESTART IDENTITY CASCADE`.execute(
-    database.db,
-  );
+  // edit_history too: region and row ids restart with each reset, and history outlives its rows, so
+  // one file's history would otherwise show up in another's communities.
+  await sql`TRUNCATE zone, grid, station, demand_point, road, water, region, dataset, edit_history
+    RESTART IDENTITY CASCADE`.execute(database.db);
 }

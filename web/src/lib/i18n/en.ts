@@ -697,4 +697,5 @@ export const en: Messages = {
   'plan.import.fields': 'Fields used:',
   'plan.import.problems': '{count} problems; the import would be refused (the features in red on the map):',
   'plan.notice.imported': 'Imported',
+  'plan.zonesOutside.title': '{count} zones now stick out of the moved grid',
 };

@@ -675,6 +675,7 @@ export const zhCN = {
   'plan.import.fields': '使用的字段：',
   'plan.import.problems': '{count} 个问题，导入会被拒绝（地图上红色为有问题的要素）：',
   'plan.notice.imported': '已导入',
+  'plan.zonesOutside.title': '边界移动后，{count} 个责任区域超出了网格',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

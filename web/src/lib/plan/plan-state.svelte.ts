@@ -114,6 +114,8 @@ class PlanState {
   gridHistory = $state.raw<GridHistory | null>(null);
   undoDepth = $state(0);
   redoDepth = $state(0);
+  /** After a grid's boundary moved: its zones that now stick out of it, each with a "clip to grid" fix. */
+  zonesOutside = $state.raw<NonNullable<GridFeature['zonesOutside']>>([]);
   /** A drafted partition of the community (issue 8), drawn over the grids until accepted or dropped. */
   draft = $state.raw<DraftGridsResponse | null>(null);
   drafting = $state(false);
@@ -447,7 +449,11 @@ export async function savePending(geometry?: MultiPolygon) {
     async () => {
       if (grids.length === 1) {
         const grid = grids[0]!;
-        await updateGrid(grid.properties.id, { version: grid.properties.version, geometry: grid.geometry });
+        const saved = await updateGrid(grid.properties.id, {
+          version: grid.properties.version,
+          geometry: grid.geometry,
+        });
+        plan.zonesOutside = saved.zonesOutside ?? [];
       } else {
         await applyGridChanges({
           community: communityId,
@@ -886,4 +892,25 @@ async function loadSurroundingsAgain() {
   const id = plan.communityId;
   const feature = communityFeature();
   if (id !== null && feature) await loadSurroundings(id, turfBbox(feature) as Bounds);
+}
+
+/** Saves a zone's "clip to grid" fix (after its grid's boundary moved), as one PATCH of the zone. */
+export async function clipZoneToGrid(zoneId: string) {
+  const warning = plan.zonesOutside.find((z) => z.id === zoneId);
+  const fix = warning?.fixes[0];
+  if (!warning || !fix) return false;
+  plan.busy = true;
+  try {
+    await updateZone(zoneId, { version: warning.version, geometry: fix.geometry });
+    plan.zonesOutside = plan.zonesOutside.filter((z) => z.id !== zoneId);
+    await reloadZones();
+    plan.notice = 'plan.notice.saved';
+    void checkTopology();
+    return true;
+  } catch (error) {
+    plan.problem = problemOf(error, null);
+    return false;
+  } finally {
+    plan.busy = false;
+  }
 }
