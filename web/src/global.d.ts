@@ -1,7 +1,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { TerraDraw } from 'terra-draw';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 
 declare global {
   interface Window {
@@ -23,6 +23,7 @@ declare global {
       pending: { kind: string; geometry?: Polygon | MultiPolygon } | null;
       nearby: unknown[];
       grids: unknown[];
+      draft: { features: Feature<Polygon | MultiPolygon, { sequence: number }>[] } | null;
     };
   }
 }

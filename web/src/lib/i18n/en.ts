@@ -698,4 +698,9 @@ export const en: Messages = {
   'plan.import.problems': '{count} problems; the import would be refused (the features in red on the map):',
   'plan.notice.imported': 'Imported',
   'plan.zonesOutside.title': '{count} zones now stick out of the moved grid',
+  'plan.target.draft': 'Draft',
+  'plan.draft.edit': 'Edit the draft',
+  'plan.draft.editHint': 'Edit the draft with the same tools first (edit, split, merge), then accept it.',
+  'plan.draft.editingHint':
+    "Editing the draft: edits, splits and merges change the draft only, nothing is saved; an edited grid's households are an estimate by area (≈).",
 };

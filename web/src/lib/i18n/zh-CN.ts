@@ -676,6 +676,10 @@ export const zhCN = {
   'plan.import.problems': '{count} 个问题，导入会被拒绝（地图上红色为有问题的要素）：',
   'plan.notice.imported': '已导入',
   'plan.zonesOutside.title': '边界移动后，{count} 个责任区域超出了网格',
+  'plan.target.draft': '草案',
+  'plan.draft.edit': '编辑草案',
+  'plan.draft.editHint': '可以先用同样的工具修改草案（修改边界、切分、合并），再接受。',
+  'plan.draft.editingHint': '正在编辑草案：修改边界、切分、合并只改草案，不保存；改过的网格户数为按面积的估计（≈）。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -22,8 +22,11 @@ export type ModeContext = {
   select(id: string | null, add: boolean): void;
   /** A drawn polygon, to name and save. */
   drawn(polygon: Polygon): void;
-  /** The grids as reshaped so far (the edited grid first), or null when back to as saved. */
-  reshaped(grids: GridFeature[] | null, note?: string): void;
+  /**
+   * The grids as reshaped so far (the edited grid first), or null when back to as saved; `current`
+   * is always the shapes now shown (an unsaved draft takes those).
+   */
+  reshaped(grids: GridFeature[] | null, note?: string, current?: GridFeature[]): void;
   /** A drawn cutting line. */
   cut(line: LineString): void;
   save(): void;
@@ -214,7 +217,7 @@ export function editMode(context: ModeContext): MapMode {
     for (const n of neighbours) others.set(n.properties.id, n);
     working = [edited, ...others.values()];
     steps.push(working);
-    context.reshaped(working);
+    context.reshaped(working, undefined, working);
   }
 
   const onFinish = (id: string | number, finish: { action: string }) => {
@@ -236,7 +239,7 @@ export function editMode(context: ModeContext): MapMode {
         else if (result.reason === 'self_intersection') {
           // The neighbour can't follow: put the vertex back rather than open a gap.
           context.draw.updateFeatureGeometry(id, { type: 'Polygon', coordinates: before });
-          context.reshaped(working.length ? working : null, result.message);
+          context.reshaped(working.length ? working : null, result.message, working);
           return;
         }
       }
@@ -259,7 +262,7 @@ export function editMode(context: ModeContext): MapMode {
       parts.set(partId(index), rings);
       context.draw.updateFeatureGeometry(partId(index), { type: 'Polygon', coordinates: rings });
     });
-    context.reshaped(steps.undoDepth === 0 ? null : working);
+    context.reshaped(steps.undoDepth === 0 ? null : working, undefined, working);
   }
 
   return {

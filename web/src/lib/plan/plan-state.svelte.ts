@@ -32,7 +32,7 @@ import { fetchTopology } from '../api/topology';
 import { draftGrids } from '../api/drafting';
 import { importFile } from '../api/imports';
 import { t } from '../i18n/index.svelte';
-import { editHistory, type EditHistory } from '../editing';
+import { area_m2, editHistory, mergeAdjacent, splitByLine, type EditHistory } from '../editing';
 import type { BoundaryData } from '../map/offline-style';
 import type {
   EditHistory as GridHistory,
@@ -57,8 +57,8 @@ import { createZone, deleteZone, fetchZoneHistory, restoreZone, updateZone } fro
 
 export type Bounds = [number, number, number, number];
 export type PlanModeId = 'browse' | 'draw' | 'edit' | 'split';
-/** What the tools edit: the community's grids, or the responsibility zones inside them. */
-export type PlanTarget = 'grids' | 'zones';
+/** What the tools edit: the community's grids, the responsibility zones inside them, or a draft (unsaved). */
+export type PlanTarget = 'grids' | 'zones' | 'draft';
 
 /** The undo stack keeps at least this many steps (issue 7 asks for 100). */
 export const UNDO_STEPS = 200;
@@ -142,6 +142,12 @@ const deletedZoneVersions = new Map<string, number>();
 
 function syncDepth() {
   const current = plan.target === 'zones' ? zoneStack : stack;
+  if (plan.target === 'draft') {
+    // The draft is not saved: nothing to undo on the server while editing it.
+    plan.undoDepth = 0;
+    plan.redoDepth = 0;
+    return;
+  }
   plan.undoDepth = current.undoDepth;
   plan.redoDepth = current.redoDepth;
 }
@@ -316,6 +322,8 @@ export function select(id: string | null, add = false) {
 }
 
 export function setMode(mode: PlanModeId) {
+  // Reshaping a draft: its steps apply on top of the draft as it was when the reshape began.
+  if (mode === 'edit' && plan.target === 'draft') draftBase = plan.draft?.features ?? null;
   plan.mode = mode;
   plan.preview = null;
   if (mode !== 'browse') plan.notice = null;
@@ -614,6 +622,7 @@ async function travel(direction: 'undo' | 'redo') {
   const communityId = plan.communityId;
   if (plan.busy || communityId === null) return false;
   if (plan.target === 'zones') return travelZones(direction);
+  if (plan.target === 'draft') return false;
   const target = direction === 'undo' ? stack.undo() : stack.redo();
   if (!target) return false;
   const back = () => {
@@ -756,7 +765,10 @@ export async function requestDraft(body: DraftGridsRequest) {
   plan.problem = null;
   try {
     const draft = await draftGrids(communityId, body);
-    if (plan.communityId === communityId) plan.draft = draft;
+    if (plan.communityId === communityId) {
+      plan.draft = draft;
+      editedDraft.clear();
+    }
     return true;
   } catch (error) {
     plan.problem = problemOf(error, null);
@@ -768,6 +780,8 @@ export async function requestDraft(body: DraftGridsRequest) {
 
 export function discardDraft() {
   plan.draft = null;
+  editedDraft.clear();
+  if (plan.target === 'draft') setTarget('grids');
 }
 
 /**
@@ -804,7 +818,9 @@ export async function acceptDraft() {
   );
   if (ok) {
     plan.draft = null;
+    editedDraft.clear();
     plan.selected = [];
+    if (plan.target === 'draft') setTarget('grids');
   }
   return ok;
 }
@@ -914,3 +930,110 @@ export async function clipZoneToGrid(zoneId: string) {
     plan.busy = false;
   }
 }
+
+/** A draft grid as the tools see it: a grid-shaped feature with the id `draft:<sequence>`. */
+export const draftId = (sequence: number) => `draft:${sequence}`;
+const sequenceOf = (id: string) => Number(id.slice('draft:'.length));
+
+/** Which draft grids the planner changed: their households and population are estimates since. */
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+export const editedDraft = new Set<number>();
+
+function setDraftFeatures(features: DraftGridsResponse['features']) {
+  const draft = plan.draft;
+  if (!draft) return;
+  plan.draft = { ...draft, features };
+}
+
+let draftBase: DraftGridsResponse['features'] | null = null;
+
+/**
+ * Reshaped draft grids (from the edit mode, shared vertices included): the draft as the reshape
+ * began, with these shapes in place (so an undo in the edit mode puts back whatever it moved).
+ */
+export function reshapeDraft(grids: GridFeature[]) {
+  const draft = plan.draft;
+  if (!draft) return;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, not state
+  const byId = new Map(grids.map((g) => [g.properties.id, g]));
+  setDraftFeatures(
+    (draftBase ?? draft.features).map((f) => {
+      const changed = byId.get(draftId(f.properties.sequence));
+      if (!changed) return f;
+      editedDraft.add(f.properties.sequence);
+      return { ...f, geometry: changed.geometry, properties: { ...f.properties, area_m2: area_m2(changed.geometry) } };
+    }),
+  );
+}
+
+/**
+ * Cuts a draft grid along a line, in the browser (the draft is not saved): the pieces share its
+ * households and population by area (an estimate, marked as such) and take new sequence numbers.
+ */
+export function splitDraft(id: string, line: LineString): string | null {
+  const draft = plan.draft;
+  const feature = draft?.features.find((f) => draftId(f.properties.sequence) === id);
+  if (!draft || !feature) return null;
+  const result = splitByLine({ ...feature, id }, line);
+  if (!result.ok) return result.message;
+  const total = area_m2(feature.geometry);
+  let next = Math.max(...draft.features.map((f) => f.properties.sequence));
+  const pieces = result.pieces.map((piece, index) => {
+    const share = area_m2(piece.geometry) / total;
+    const sequence = index === 0 ? feature.properties.sequence : ++next;
+    editedDraft.add(sequence);
+    return {
+      type: 'Feature' as const,
+      geometry: piece.geometry,
+      properties: {
+        ...feature.properties,
+        sequence,
+        households: feature.properties.households * share,
+        population: feature.properties.population * share,
+        area_m2: area_m2(piece.geometry),
+      },
+    };
+  });
+  setDraftFeatures(draft.features.flatMap((f) => (f === feature ? pieces : [f])));
+  plan.selected = pieces.map((p) => draftId(p.properties.sequence));
+  return null;
+}
+
+/** Joins adjacent draft grids, in the browser: households and population add up exactly. */
+export function mergeDraft(ids: readonly string[]): string | null {
+  const draft = plan.draft;
+  if (!draft || ids.length < 2) return null;
+  const chosen = ids.map((id) => draft.features.find((f) => draftId(f.properties.sequence) === id));
+  if (chosen.some((f) => !f)) return null;
+  let merged = { ...chosen[0]!, id: ids[0]! };
+  for (const [index, other] of chosen.slice(1).entries()) {
+    const result = mergeAdjacent(merged, { ...other!, id: ids[index + 1]! });
+    if (!result.ok) return result.message;
+    merged = {
+      ...result.merged,
+      id: ids[0]!,
+      properties: {
+        ...merged.properties,
+        households: merged.properties.households + other!.properties.households,
+        population: merged.properties.population + other!.properties.population,
+        blocks: merged.properties.blocks + other!.properties.blocks,
+      },
+    } as typeof merged;
+  }
+  const first = chosen[0]!;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, not state
+  const gone = new Set(chosen.slice(1));
+  const { id: _id, ...feature } = merged;
+  void _id;
+  setDraftFeatures(
+    draft.features
+      .filter((f) => !gone.has(f))
+      .map((f) =>
+        f === first ? { ...feature, properties: { ...feature.properties, area_m2: area_m2(feature.geometry) } } : f,
+      ),
+  );
+  plan.selected = [ids[0]!];
+  return null;
+}
+
+export { sequenceOf };
