@@ -23,11 +23,12 @@ import { authenticate } from './routes/authenticate';
 import { healthRoutes } from './routes/health.routes';
 import { usersRoutes } from './routes/users.routes';
 import { requestTimeout } from './routes/request-timeout';
+import { useFastPath } from './routes/fast-path';
 import { rateLimiters } from './routes/rate-limit';
 import { hereRoutes } from './routes/here.routes';
 import { openApiDocument } from './routes/openapi';
 import { regionsRoutes } from './routes/regions.routes';
-import { stationsRoutes } from './routes/stations.routes';
+import { nearestStationsJson, stationsRoutes } from './routes/stations.routes';
 import { zonesRoutes } from './routes/zones.routes';
 import { DEFAULT_AUTH_OPTIONS, type AuthOptions, authService } from './services/auth.service';
 import { basemapService } from './services/basemap.service';
@@ -62,6 +63,8 @@ export type AppConfig = Pick<Config, 'basemapStyleUrl'> &
   Partial<Pick<Config, 'hidePersonalData' | 'requestTimeoutMs' | 'trustProxy' | 'rateLimits' | 'sessionTtl_s'>> & {
     /** Sign-in sessions, lockouts and slow-downs; the defaults suit production, tests shorten them. */
     auth?: Partial<AuthOptions>;
+    /** Serve the nearest-station route without Express's router (routes/fast-path.ts); tests compare both ways. */
+    fastPath?: boolean;
   };
 
 export function createServices(database: Database, config: Omit<AppConfig, 'basemapStyleUrl'> = {}) {
@@ -117,28 +120,34 @@ export function createApp(deps: {
   app.disable('x-powered-by');
   if (deps.config.trustProxy) app.set('trust proxy', trustProxyValue(deps.config.trustProxy));
   app.set('query parser', 'simple');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // MapLibre and deck.gl create blob: workers and compile shaders; tiles may come from an
-          // online style when BASEMAP_STYLE_URL is set.
-          'worker-src': ["'self'", 'blob:'],
-          'img-src': ["'self'", 'data:', 'blob:', ...(deps.config.basemapStyleUrl ? ['https:'] : [])],
-          'connect-src': ["'self'", ...(deps.config.basemapStyleUrl ? ['https:'] : [])],
-        },
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        // MapLibre and deck.gl create blob: workers and compile shaders; tiles may come from an
+        // online style when BASEMAP_STYLE_URL is set.
+        'worker-src': ["'self'", 'blob:'],
+        'img-src': ["'self'", 'data:', 'blob:', ...(deps.config.basemapStyleUrl ? ['https:'] : [])],
+        'connect-src': ["'self'", ...(deps.config.basemapStyleUrl ? ['https:'] : [])],
       },
-    }),
-  );
+    },
+  });
   // GeoJSON compresses about 5:1, and riders load the map over phone networks.
-  app.use(compression());
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
-  app.use('/api', requestTimeout(deps.config.requestTimeoutMs ?? 30_000));
+  const compress = compression();
+  const httpLog = pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } });
+  // pino-http logs every request at info, and serializes each request into a child logger as it
+  // arrives, whether or not the line is written: above info it writes nothing, so don't run it.
+  const requestLog: express.RequestHandler = (req, res, next) =>
+    deps.logger.isLevelEnabled('info') ? httpLog(req, res, next) : next();
+  const timeout = requestTimeout(deps.config.requestTimeoutMs ?? 30_000);
+  const limiters = rateLimiters(deps.config.rateLimits);
+  const errors = errorHandler(deps.logger);
+  app.use(securityHeaders, compress, requestLog);
+  app.use('/api', timeout);
 
   const api = express.Router();
   // Who is calling, before any route: every route's access rule and every service read it.
   // Per address, before any work (main.ts passes RATE_LIMIT_*; without them, as in tests, no limits).
-  api.use(rateLimiters(deps.config.rateLimits).api);
+  api.use(limiters.api);
   api.use(authenticate(services.auth));
   api.use(healthRoutes(services.health, { basemapStyleUrl: deps.config.basemapStyleUrl }));
   api.use(authRoutes(services.auth));
@@ -175,8 +184,23 @@ export function createApp(deps: {
       res.sendFile(join(webDist, 'index.html'));
     });
   }
-  app.use(errorHandler(deps.logger));
+  app.use(errors);
   assertEveryRouteHasAccess(app);
   openApi = openApiDocument(routeTable(app));
+  if (deps.config.fastPath !== false) {
+    // A rider's nearest-station query is the one asked thousands of times a second. The same
+    // middleware as above, in the same order; of the API's, only the general rate limit applies to
+    // an anonymous GET of this path (rateLimiters' `api`), and authentication has nothing to do.
+    useFastPath(app, [
+      {
+        path: '/api/stations/nearest',
+        securityHeaders,
+        compression: compress,
+        before: [requestLog, timeout, limiters.general],
+        json: (query) => nearestStationsJson(services.stations, query),
+        errorHandler: errors,
+      },
+    ]);
+  }
   return app;
 }

@@ -4,6 +4,7 @@ import { prepareDatabase } from './bootstrap';
 import { loadConfig } from './config';
 import { type Database, DatabaseOpenError, openDatabase } from './db/client';
 import { createLogger } from './logger';
+import { createAppServer } from './routes/fast-path';
 
 const started = performance.now();
 const config = loadConfig();
@@ -78,7 +79,7 @@ async function runServer({ prepare }: { prepare: boolean }) {
 
   const services = createServices(database, config);
   const app = createApp({ database, config, logger, services });
-  const server = app.listen(config.port, config.host, () => {
+  const server = createAppServer(app).listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(
@@ -91,6 +92,12 @@ async function runServer({ prepare }: { prepare: boolean }) {
       },
       `Wangge is ready at http://localhost:${port}`,
     );
+  });
+  server.once('error', async (error: NodeJS.ErrnoException) => {
+    // E.g. EADDRINUSE: say which address, close the database cleanly, and stop.
+    logger.fatal({ code: error.code }, `Could not listen on ${config.host}:${config.port}: ${error.message}`);
+    await database.close();
+    process.exit(1);
   });
   // Node's own limits on a slow client: all headers within 15 s (slowloris), the whole request
   // (headers and body) within REQUEST_TIMEOUT_MS. The requestTimeout middleware bounds the answer.

@@ -12,6 +12,22 @@ import {
 import type { stationEditsService, stationsService } from '../services/stations.service';
 import { access, callerOf } from './access';
 import { jsonBody } from './body';
+import { JSON_TYPE } from './fast-path';
+
+/** GET /api/stations/nearest's answer as JSON text; the fast path (fast-path.ts) serves the same function. */
+export function nearestStationsJson(stations: ReturnType<typeof stationsService>, rawQuery: unknown) {
+  const query = NearestQuery.parse(rawQuery);
+  return stations.nearestJson({
+    lng: query.lng,
+    lat: query.lat,
+    limit: query.limit,
+    mode: query.mode,
+    kinds: query.kind,
+    amenities: query.amenity,
+    openNow: query.open,
+    now: query.open_at,
+  });
+}
 
 export function stationsRoutes(
   stations: ReturnType<typeof stationsService>,
@@ -46,19 +62,8 @@ export function stationsRoutes(
     );
   });
   router.get('/stations/nearest', access.public, async (req, res) => {
-    const query = NearestQuery.parse(req.query);
-    res.json(
-      await stations.nearest({
-        lng: query.lng,
-        lat: query.lat,
-        limit: query.limit,
-        mode: query.mode,
-        kinds: query.kind,
-        amenities: query.amenity,
-        openNow: query.open,
-        now: query.open_at,
-      }),
-    );
+    // The same headers res.json sets; the body is already JSON.
+    res.type(JSON_TYPE).send(await nearestStationsJson(stations, req.query));
   });
   router.get('/stations/reachable', access.public, async (req, res) => {
     const query = ReachableQuery.parse(req.query);

@@ -248,7 +248,7 @@ export function stationIndex(db: Kysely<DB>) {
   return {
     /** The index as of now (see above). */
     async get(): Promise<IndexedStations> {
-      const stamp = process.env.NOSTAMP && current ? current.stamp : await freshStamp();
+      const stamp = await freshStamp();
       if (current?.stamp !== stamp) {
         const building = build(stamp);
         current = { stamp, index: building };

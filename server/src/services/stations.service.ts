@@ -30,7 +30,8 @@ import {
 } from '../queries/stations.queries';
 import type { Caller } from './caller';
 import { roundTo, toFeature, toFeatureCollection } from './geojson';
-import { openingHoursError, stateAt } from './opening-hours';
+import { type OpenState, openingHoursError, stateAt } from './opening-hours';
+import { straightNearestJson } from './nearest-json';
 import { WALK_KMH, snapPoint } from '../routing';
 import { MAX_SNAP_M, type routingService } from './routing.service';
 import { byTravelTime } from './nearest-by-time';
@@ -42,9 +43,12 @@ import {
   stationPredicate,
 } from './station-index';
 
+/** A suspended or planned station is closed whatever its hours say. */
+const openStateOf = (row: StationRow, now: Date): OpenState =>
+  row.status === 'active' ? stateAt(row.opening_hours, now) : { open: false, nextChange: null };
+
 export const toStationProps = (row: StationRow, now: Date): StationProps => {
-  // A suspended or planned station is closed whatever its hours say.
-  const state = row.status === 'active' ? stateAt(row.opening_hours, now) : { open: false, nextChange: null };
+  const state = openStateOf(row, now);
   return {
     id: row.id,
     kind: row.kind,
@@ -223,6 +227,48 @@ export function stationsService(
   routing: ReturnType<typeof routingService>,
   stationIndex: StationIndex = createStationIndex(db),
 ) {
+  /** What both forms of the nearest answer start from: the index as of now, the filter, the head. */
+  async function nearestSearch(query: NearestQuery) {
+    const now = query.now ?? new Date();
+    const index = await stationIndex.get();
+    const predicate = stationPredicate(
+      { kinds: query.kinds, amenities: query.amenities, statuses: query.statuses ?? ['active'] },
+      query.openNow ? (row) => openStateOf(row, now).open : undefined,
+    );
+    const base = {
+      type: 'FeatureCollection' as const,
+      origin: { lng: query.lng, lat: query.lat },
+      mode: query.mode ?? 'straight',
+      at: now.toISOString(),
+    };
+    return { now, index, predicate, base };
+  }
+
+  /** The features ranked by travel time along the streets, each with its route. */
+  async function byTime(
+    query: NearestQuery,
+    mode: Exclude<NearestMode, 'straight'>,
+    index: Awaited<ReturnType<StationIndex['get']>>,
+    predicate: ReturnType<typeof stationPredicate>,
+    now: Date,
+  ): Promise<Pick<NearestStationCollection, 'offNetwork' | 'features'>> {
+    const ranked = await byTravelTime(routing, index, { ...query, mode }, predicate);
+    return {
+      offNetwork: ranked.offNetwork,
+      features: ranked.stations.map((s) =>
+        toFeature<StationRow, Point, NearestStationProps>(s.row, () => ({
+          ...toStationProps(s.row, now),
+          distance_m: roundTo(s.distance_m, 0),
+          straight_m: roundTo(s.straight_m, 1),
+          duration_s: roundTo(s.duration_s, 0),
+          walk_s: s.walk_s === null ? null : roundTo(s.walk_s, 0),
+          ebike_s: s.ebike_s === null ? null : roundTo(s.ebike_s, 0),
+          route: { type: 'LineString', coordinates: s.route.map(([x, y]) => [roundTo(x, 7), roundTo(y, 7)]) },
+        })),
+      ),
+    };
+  }
+
   return {
     async list(filter: StationFilter, now = new Date()): Promise<StationCollection> {
       const rows = await listStations(db, filter).execute();
@@ -236,20 +282,8 @@ export function stationsService(
      * the search widens until it has `limit` stations or none are left.
      */
     async nearest(query: NearestQuery): Promise<NearestStationCollection> {
-      const now = query.now ?? new Date();
-      const index = await stationIndex.get();
-      const predicate = stationPredicate(
-        { kinds: query.kinds, amenities: query.amenities, statuses: query.statuses ?? ['active'] },
-        query.openNow ? (row) => toStationProps(row, now).openState.open : undefined,
-      );
-      const mode = query.mode ?? 'straight';
-      const base = {
-        type: 'FeatureCollection' as const,
-        origin: { lng: query.lng, lat: query.lat },
-        mode,
-        at: now.toISOString(),
-      };
-      if (mode === 'straight') {
+      const { now, index, predicate, base } = await nearestSearch(query);
+      if (base.mode === 'straight') {
         const hits = nearestInIndex(index, query.lng, query.lat, query.limit, predicate);
         return {
           ...base,
@@ -262,22 +296,29 @@ export function stationsService(
           ),
         };
       }
-      const ranked = await byTravelTime(routing, index, { ...query, mode }, predicate);
-      return {
-        ...base,
-        offNetwork: ranked.offNetwork,
-        features: ranked.stations.map((s) =>
-          toFeature<StationRow, Point, NearestStationProps>(s.row, () => ({
-            ...toStationProps(s.row, now),
-            distance_m: roundTo(s.distance_m, 0),
-            straight_m: roundTo(s.straight_m, 1),
-            duration_s: roundTo(s.duration_s, 0),
-            walk_s: s.walk_s === null ? null : roundTo(s.walk_s, 0),
-            ebike_s: s.ebike_s === null ? null : roundTo(s.ebike_s, 0),
-            route: { type: 'LineString', coordinates: s.route.map(([x, y]) => [roundTo(x, 7), roundTo(y, 7)]) },
-          })),
-        ),
-      };
+      return { ...base, ...(await byTime(query, base.mode, index, predicate, now)) };
+    },
+
+    /**
+     * `nearest` as UTF-8 JSON, the same bytes as JSON.stringify(await nearest(query)): the straight
+     * answer is put together from each station's JSON, kept with its row (nearest-json.ts).
+     */
+    async nearestJson(query: NearestQuery): Promise<Buffer> {
+      const { now, index, predicate, base } = await nearestSearch(query);
+      if (base.mode !== 'straight') {
+        return Buffer.from(JSON.stringify({ ...base, ...(await byTime(query, base.mode, index, predicate, now)) }));
+      }
+      const hits = nearestInIndex(index, query.lng, query.lat, query.limit, predicate);
+      return straightNearestJson(
+        base,
+        hits.map(({ row, distance_m }) => ({
+          row,
+          state: openStateOf(row, now),
+          distance_m: roundTo(distance_m, 1),
+          straight_m: roundTo(distance_m, 1),
+        })),
+        (row) => toStationProps(row, now),
+      );
     },
 
     /**
