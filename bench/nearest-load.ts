@@ -5,7 +5,7 @@
  * The server runs as one child process and autocannon as another, so the load generator doesn't
  * share the server's event loop; both share this machine's cores, which the output says.
  *
- * Options: `--connections 50,20` (default), `--seconds 10`, `--root <checkout>` to start the server
+ * Options: `--connections 50,20,10` (default), `--seconds 10`, `--root <checkout>` to start the server
  * from another checkout of this project (to compare a change with the code before it), and
  * `--path stations/nearest` for another GET endpoint, `--stations 10000` to top the demo city's
  * stations up to that many (spread at random over its bounds, a fixed seed), and `--query` for more
@@ -27,7 +27,7 @@ const here = fileURLToPath(import.meta.url);
 const { values } = parseArgs({
   options: {
     client: { type: 'string' },
-    connections: { type: 'string', default: '50,20' },
+    connections: { type: 'string', default: '50,20,10' },
     seconds: { type: 'string', default: '10' },
     root: { type: 'string' },
     path: { type: 'string', default: 'stations/nearest' },

@@ -4,9 +4,10 @@ import { type AddressInfo, type Server, type Socket, createConnection, createSer
  * A TCP proxy in front of a database server, to stage an outage without stopping the real one
  * (other test files share it). `down()` cuts every open connection and refuses new ones, as a
  * stopped server does (ECONNREFUSED: nothing listens on the port); `up()` listens again on the
- * same port.
+ * same port. `replyDelay_ms` holds each chunk from the server that long, as a slow network would: a
+ * query's answer then arrives well after the database read it.
  */
-export async function startTcpProxy(target: { host: string; port: number }) {
+export async function startTcpProxy(target: { host: string; port: number }, options: { replyDelay_ms?: number } = {}) {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
@@ -22,7 +23,13 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       track(client);
       track(upstream);
       client.pipe(upstream);
-      upstream.pipe(client);
+      if (options.replyDelay_ms) {
+        upstream.on('data', (chunk: Buffer) => {
+          setTimeout(() => client.writable && client.write(chunk), options.replyDelay_ms);
+        });
+      } else {
+        upstream.pipe(client);
+      }
       // Either side failing ends both, the way a cable pulled out would.
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());

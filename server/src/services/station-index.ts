@@ -207,38 +207,43 @@ function typicalSpacing_m(lng: Float64Array, lat: Float64Array): number {
  *
  * Freshness is exact, not "within a second": each query waits for a check of the station table's
  * change counter (`data_version`) that *started after the query arrived*, so a query sent after a
- * write commits sees it, whichever process wrote it. Concurrent queries share one check, so under
- * load there is about one small SELECT per round trip, not one per request. When the counter moved,
+ * write commits sees it, whichever process wrote it. At most two checks run at once and queries
+ * arriving meanwhile share the next, so under load there are about two small SELECTs per round trip,
+ * not one per request. When the counter moved,
  * the stations are listed again and the index rebuilt (214 stations: ~5 ms; 10,000: ~150 ms).
  */
+const MAX_CHECKS_IN_FLIGHT = 2;
+
 export function stationIndex(db: Kysely<DB>) {
   let current: { stamp: string; index: Promise<IndexedStations> } | null = null;
-  let running: Promise<string> | null = null;
-  let next: Promise<string> | null = null;
+  let inFlight = 0;
+  /** The check that starts when one in flight ends, shared by everyone who arrives meanwhile. */
+  let queued: { promise: Promise<string>; start: () => void } | null = null;
 
   function check(): Promise<string> {
-    const started = stationsStamp(db)
+    inFlight++;
+    return stationsStamp(db)
       .executeTakeFirst()
       .then((row) => row?.stamp ?? '')
       .finally(() => {
-        if (running === started) running = null;
+        inFlight--;
+        const next = queued;
+        queued = null;
+        next?.start();
       });
-    running = started;
-    return started;
   }
 
   /** A stamp read that began after this call. */
   function freshStamp(): Promise<string> {
-    if (!running) return check();
-    // One check is on its way but may have read before our caller's write: queue one more behind
-    // it, shared by everyone arriving meanwhile.
-    next ??= running
-      .catch(() => undefined)
-      .then(() => {
-        next = null;
-        return running ?? check();
-      });
-    return next;
+    // Up to two checks at once: a caller then waits about one round trip, not up to two, and under
+    // load the checks stay a small share of the requests.
+    if (inFlight < MAX_CHECKS_IN_FLIGHT) return check();
+    if (!queued) {
+      let start!: () => void;
+      const promise = new Promise<void>((resolve) => (start = resolve)).then(check);
+      queued = { promise, start };
+    }
+    return queued.promise;
   }
 
   async function build(stamp: string): Promise<IndexedStations> {
