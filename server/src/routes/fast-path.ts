@@ -100,9 +100,16 @@ function needsExpress(req: IncomingMessage): boolean {
   );
 }
 
+/** A route as served: its helmet headers captured, and its middleware with and without compression. */
+type Compiled = {
+  route: FastRoute;
+  securityHeaders: readonly [string, HeaderValue][];
+  plain: readonly RequestHandler[];
+  compressed: readonly RequestHandler[];
+};
+
 function serve(
-  route: FastRoute,
-  securityHeaders: readonly [string, HeaderValue][],
+  { route, securityHeaders, plain, compressed }: Compiled,
   etagOf: ((body: Buffer) => string | undefined) | undefined,
   req: Request,
   res: Response,
@@ -129,9 +136,9 @@ function serve(
     }
   };
   for (const [name, value] of securityHeaders) res.setHeader(name, value);
-  const before = mayCompress(req) ? [route.compression, ...route.before] : route.before;
+  const before = mayCompress(req) ? compressed : plain;
   // What compression adds to every JSON response it leaves as it is.
-  if (before === route.before) res.setHeader('Vary', 'Accept-Encoding');
+  if (before === plain) res.setHeader('Vary', 'Accept-Encoding');
   let i = 0;
   const next = (error?: unknown): void => {
     if (error !== undefined) return fail(error);
@@ -164,7 +171,17 @@ export function useFastPath(app: Express, routes: readonly FastRoute[]) {
   // How many requests took the fast way: tests check that it is taken, and when it is not.
   const stats = { served: 0 };
   app.locals.fastPath = stats;
-  const byPath = new Map(routes.map((r) => [r.path, { route: r, securityHeaders: headersSetBy(r.securityHeaders) }]));
+  const byPath = new Map<string, Compiled>(
+    routes.map((route) => [
+      route.path,
+      {
+        route,
+        securityHeaders: headersSetBy(route.securityHeaders),
+        plain: route.before,
+        compressed: [route.compression, ...route.before],
+      },
+    ]),
+  );
   const etagOf = app.get('etag fn') as ((body: Buffer) => string | undefined) | undefined;
   const expressHandle = (app as unknown as { handle: (req: Request, res: Response, done?: unknown) => void }).handle;
   (app as unknown as { handle: typeof expressHandle }).handle = function (req, res, done) {
@@ -183,7 +200,7 @@ export function useFastPath(app: Express, routes: readonly FastRoute[]) {
         res.req = req;
         res.locals ??= Object.create(null) as Response['locals'];
         stats.served++;
-        return serve(fast.route, fast.securityHeaders, etagOf, req, res);
+        return serve(fast, etagOf, req, res);
       }
     }
     return expressHandle.call(this, req, res, done);

@@ -9,7 +9,8 @@ import type { StationRow } from './station-index';
  * collection, from pieces of each station's JSON (already UTF-8) kept while its row is in the index.
  * At thousands of requests a second, serializing and encoding five features (Chinese names and
  * addresses, amenity lists) was a fifth of the route's time; only the open state and the distances
- * change per request. tests/api/nearest-json.test.ts compares the two on random answers.
+ * change per request. tests/api/fast-path.test.ts (`stations.nearestJson`) compares the two on random
+ * answers.
  */
 
 /** Stand-ins for the per-request values; they only ever appear as whole JSON strings. */

@@ -36,7 +36,9 @@ import { WALK_KMH, snapPoint } from '../routing';
 import { MAX_SNAP_M, type routingService } from './routing.service';
 import { byTravelTime } from './nearest-by-time';
 import {
+  type IndexedStations,
   type StationIndex,
+  type StationPredicate,
   type StationRow,
   nearestInIndex,
   stationIndex as createStationIndex,
@@ -244,12 +246,20 @@ export function stationsService(
     return { now, index, predicate, base };
   }
 
+  /** The straight-line ranking, with the geodesic metres as the answer gives them (to 0.1 m). */
+  function straightHits(query: NearestQuery, index: IndexedStations, predicate: StationPredicate) {
+    return nearestInIndex(index, query.lng, query.lat, query.limit, predicate).map(({ row, distance_m }) => ({
+      row,
+      distance_m: roundTo(distance_m, 1),
+    }));
+  }
+
   /** The features ranked by travel time along the streets, each with its route. */
   async function byTime(
     query: NearestQuery,
     mode: Exclude<NearestMode, 'straight'>,
-    index: Awaited<ReturnType<StationIndex['get']>>,
-    predicate: ReturnType<typeof stationPredicate>,
+    index: IndexedStations,
+    predicate: StationPredicate,
     now: Date,
   ): Promise<Pick<NearestStationCollection, 'offNetwork' | 'features'>> {
     const ranked = await byTravelTime(routing, index, { ...query, mode }, predicate);
@@ -284,14 +294,13 @@ export function stationsService(
     async nearest(query: NearestQuery): Promise<NearestStationCollection> {
       const { now, index, predicate, base } = await nearestSearch(query);
       if (base.mode === 'straight') {
-        const hits = nearestInIndex(index, query.lng, query.lat, query.limit, predicate);
         return {
           ...base,
-          features: hits.map(({ row, distance_m }) =>
+          features: straightHits(query, index, predicate).map(({ row, distance_m }) =>
             toFeature<StationRow, Point, NearestStationProps>(row, () => ({
               ...toStationProps(row, now),
-              distance_m: roundTo(distance_m, 1),
-              straight_m: roundTo(distance_m, 1),
+              distance_m,
+              straight_m: distance_m,
             })),
           ),
         };
@@ -308,14 +317,13 @@ export function stationsService(
       if (base.mode !== 'straight') {
         return Buffer.from(JSON.stringify({ ...base, ...(await byTime(query, base.mode, index, predicate, now)) }));
       }
-      const hits = nearestInIndex(index, query.lng, query.lat, query.limit, predicate);
       return straightNearestJson(
         base,
-        hits.map(({ row, distance_m }) => ({
+        straightHits(query, index, predicate).map(({ row, distance_m }) => ({
           row,
           state: openStateOf(row, now),
-          distance_m: roundTo(distance_m, 1),
-          straight_m: roundTo(distance_m, 1),
+          distance_m,
+          straight_m: distance_m,
         })),
         (row) => toStationProps(row, now),
       );
